@@ -1,0 +1,107 @@
+"""The event store: one folder per canonical table, Parquet files partitioned by month.
+
+Layout: ``<root>/<table>/month=YYYY-MM/<batch>-<n>.parquet`` for tables with a partition time,
+``<root>/<table>/<batch>-<n>.parquet`` for the others. A batch is written to a hidden temporary
+file and renamed into place, so a crash never leaves half a file where a reader looks.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from frontdesk.engine.tables import Table, table
+
+
+class EventStore:
+    """Appends batches to, and lists the files of, a Parquet event store rooted at ``root``."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def folder(self, name: str) -> Path:
+        return self.root / name
+
+    def write(self, name: str, batch: pa.Table | pa.RecordBatch, batch_id: str | None = None) -> list[Path]:
+        """Append ``batch`` to table ``name``; returns the files written (one per month)."""
+        spec = table(name)
+        data = conform(spec, batch)
+        batch_id = batch_id or uuid.uuid4().hex[:12]
+        if data.num_rows == 0:
+            return []
+        written: list[Path] = []
+        for month, part in _split_by_month(spec, data):
+            folder = self.folder(name) / f"month={month}" if month else self.folder(name)
+            folder.mkdir(parents=True, exist_ok=True)
+            n = 0
+            while (folder / f"{batch_id}-{n}.parquet").exists():
+                n += 1
+            final = folder / f"{batch_id}-{n}.parquet"
+            tmp = folder / f".{final.name}.tmp"
+            pq.write_table(part, tmp, compression="zstd")
+            os.replace(tmp, final)
+            written.append(final)
+        return written
+
+    def files(self, name: str) -> list[Path]:
+        """Every committed Parquet file of table ``name``, in a stable order."""
+        table(name)
+        folder = self.folder(name)
+        if not folder.exists():
+            return []
+        return sorted(p for p in folder.rglob("*.parquet") if not p.name.startswith("."))
+
+    def read(self, name: str, columns: Iterable[str] | None = None) -> pa.Table:
+        """The whole table as Arrow (for tests, small tables and exports)."""
+        spec = table(name)
+        files = self.files(name)
+        if not files:
+            return spec.schema.empty_table()
+        parts = [pq.read_table(f, schema=spec.schema) for f in files]
+        out = pa.concat_tables(parts)
+        return out.select(list(columns)) if columns is not None else out
+
+
+def conform(spec: Table, batch: pa.Table | pa.RecordBatch) -> pa.Table:
+    """Cast ``batch`` to the canonical schema: missing nullable columns become nulls.
+
+    Raises ``ValueError`` naming the table and column when a required column is missing or a
+    column cannot be cast.
+    """
+    if isinstance(batch, pa.RecordBatch):
+        batch = pa.Table.from_batches([batch])
+    arrays = []
+    for field in spec.schema:
+        if field.name in batch.column_names:
+            col = batch.column(field.name)
+            try:
+                col = col.cast(field.type) if col.type != field.type else col
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                raise ValueError(
+                    f"table {spec.name}, column {field.name}: cannot read {col.type} as {field.type}: {exc}"
+                ) from None
+            if not field.nullable and col.null_count:
+                raise ValueError(f"table {spec.name}, column {field.name}: {col.null_count} empty values")
+        elif field.nullable:
+            col = pa.nulls(batch.num_rows, type=field.type)
+        else:
+            raise ValueError(f"table {spec.name}: required column {field.name} is missing")
+        arrays.append(col)
+    return pa.Table.from_arrays(arrays, schema=spec.schema)
+
+
+def _split_by_month(spec: Table, data: pa.Table) -> list[tuple[str | None, pa.Table]]:
+    if spec.partition_time is None:
+        return [(None, data)]
+    ts = data.column(spec.partition_time)
+    months = pc.strftime(ts, format="%Y-%m").fill_null("unknown")
+    out = []
+    for month in sorted(pc.unique(months).to_pylist()):
+        out.append((month, data.filter(pc.equal(months, month))))
+    return out

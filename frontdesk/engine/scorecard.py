@@ -1,0 +1,58 @@
+"""Scorecards: what the engine hands to the web application, the CLI and reports."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class IndicatorResult:
+    """One indicator of one agent in one period, with everything needed to explain it."""
+
+    code: str
+    value: float | None  # None = not available (no input rows), never silently zero
+    n: int  # sample size behind the value
+    score: float | None = None  # 0..100 after the scheme's curve
+    weight: float = 0.0  # effective share of the total (0..1) after re-spreading missing weight
+    target: float | None = None
+    floor: float | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Scorecard:
+    """An agent's result for one period under one scheme version."""
+
+    agent_id: str
+    name: str
+    team_id: str
+    site_id: str | None
+    period: str
+    cycle: str
+    scheme_version: str
+    total: float | None = None
+    grade: str | None = None
+    rank_team: int | None = None
+    rank_org: int | None = None
+    flags: list[str] = field(default_factory=list)
+    indicators: dict[str, IndicatorResult] = field(default_factory=dict)
+    name_zh: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The DESIGN.md ``scorecards --format json`` entry for this scorecard."""
+        return {
+            "agent_id": self.agent_id,
+            "name": self.name,
+            "name_zh": self.name_zh,
+            "team_id": self.team_id,
+            "site_id": self.site_id,
+            "total": self.total,
+            "grade": self.grade,
+            "rank_team": self.rank_team,
+            "rank_org": self.rank_org,
+            "flags": list(self.flags),
+            "indicators": {
+                code: {k: v for k, v in asdict(r).items() if k != "code"} for code, r in self.indicators.items()
+            },
+        }
