@@ -53,6 +53,7 @@ class Scorecard:
             "rank_org": self.rank_org,
             "flags": list(self.flags),
             "indicators": {
-                code: {k: v for k, v in asdict(r).items() if k != "code"} for code, r in self.indicators.items()
+                code: {k: v for k, v in asdict(r).items() if k != "code"}
+                for code, r in self.indicators.items()
             },
         }

@@ -1,0 +1,411 @@
+"""The ``frontdesk`` command line (DESIGN.md, "Workspace and CLI contract").
+
+Exit status: 0 on success, 2 on bad input with a one-line reason, 1 on an unexpected failure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from frontdesk.engine.catalog import builtin_catalog
+from frontdesk.engine.periods import Period, parse_period
+from frontdesk.engine.scheme import SchemeError, load_scheme
+from frontdesk.engine.scorecard import Scorecard
+from frontdesk.workspace import Workspace, WorkspaceError, init_workspace, open_workspace, resolve_root
+
+DEMO_PASSWORD = "frontdesk"
+
+
+class BadInput(click.ClickException):
+    """A user error: printed as one line, exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"frontdesk: error: {self.message}", err=True)
+
+
+workspace_option = click.option(
+    "--workspace",
+    "workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Workspace folder (default: $FRONTDESK_WORKSPACE, else the current folder).",
+)
+
+
+def _open(workspace: Path | None) -> Workspace:
+    try:
+        return open_workspace(resolve_root(workspace))
+    except WorkspaceError as e:
+        raise BadInput(str(e)) from None
+
+
+def _web(ws: Workspace) -> Any:
+    """Point Django at the workspace's database and return the web store module."""
+    from frontdesk import web
+
+    web.setup(ws.root)
+    from frontdesk.web.appraisal import store
+
+    return store
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="frontdesk")
+def main() -> None:
+    """Frontdesk: performance appraisal for customer-facing staff."""
+
+
+@main.command()
+@workspace_option
+@click.option("--timezone", default="Asia/Shanghai", show_default=True, help="Time zone periods are cut in.")
+def init(workspace: Path | None, timezone: str) -> None:
+    """Create a workspace: settings, database, event store, schemes and reports folders."""
+    ws = init_workspace(resolve_root(workspace), timezone=timezone)
+    _web(ws)
+    click.echo(f"workspace ready: {ws.root}")
+
+
+def _progress(label: str) -> tuple[Any, Callable[[int, int], None]]:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn(label), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
+        transient=True, disable=not sys.stderr.isatty(),
+        console=None,
+    )  # fmt: skip
+    task = bar.add_task(label, total=1)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=max(total, 1))
+
+    return bar, update
+
+
+def _generate(ws: Workspace, agents: int, months: int, start: str | None, seed: int) -> Any:
+    from frontdesk.synth import generate
+
+    if start is None:
+        start = _default_start(months)
+    bar, update = _progress("generating")
+    with bar:
+        summary = generate(ws.store(), agents=agents, months=months, start=start, seed=seed, progress=update)
+    counts = ", ".join(f"{k} {v:,}" for k, v in summary.counts.items() if v)
+    click.echo(f"generated {', '.join(summary.periods)}: {counts}")
+    return summary
+
+
+def _default_start(months: int) -> str:
+    """The first of the last ``months`` complete months before today."""
+    from datetime import date
+
+    today = date.today()
+    y, m = today.year, today.month - months
+    while m < 1:
+        y, m = y - 1, m + 12
+    return f"{y:04d}-{m:02d}"
+
+
+@main.command()
+@workspace_option
+@click.option("--agents", default=60, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--months", default=3, show_default=True, type=click.IntRange(1, 60))
+@click.option("--start", default=None, help="First month, YYYY-MM (default: so the data ends last month).")
+@click.option("--seed", default=7, show_default=True, type=int)
+def generate(workspace: Path | None, agents: int, months: int, start: str | None, seed: int) -> None:
+    """Generate a synthetic organisation and its data into the workspace's event store."""
+    ws = init_workspace(resolve_root(workspace))
+    _check_start(start)
+    _generate(ws, agents, months, start, seed)
+
+
+def _check_start(start: str | None) -> None:
+    if start is None:
+        return
+    try:
+        p = parse_period(start)
+    except ValueError as e:
+        raise BadInput(f"--start: {e}") from None
+    if p.kind != "month":
+        raise BadInput(f"--start: {start!r} is not a month (YYYY-MM)")
+
+
+def _periods_with_data(ws: Workspace) -> list[Period]:
+    """Every month that has interactions in the event store, oldest first."""
+    folder = ws.store().folder("interactions")
+    out = []
+    for d in sorted(folder.glob("month=*")) if folder.exists() else []:
+        label = d.name.split("=", 1)[1]
+        try:
+            out.append(parse_period(label))
+        except ValueError:
+            continue
+    return out
+
+
+def _resolve_period(ws: Workspace, text: str, store: Any | None = None, cycle: str | None = None) -> Period:
+    if text == "latest":
+        label = store.latest_period(cycle) if store is not None else None
+        if label is None:
+            months = _periods_with_data(ws)
+            if not months:
+                raise BadInput("--period latest: nothing computed or loaded yet in this workspace")
+            return months[-1]
+        return parse_period(label)
+    try:
+        return parse_period(text)
+    except ValueError as e:
+        raise BadInput(f"--period: {e}") from None
+
+
+def _compute(ws: Workspace, periods: list[Period]) -> dict[str, list[Scorecard]]:
+    from frontdesk.engine.compute import compute_scorecards
+    from frontdesk.engine.engines import DuckDBEngine
+
+    store = _web(ws)
+    try:
+        scheme = ws.scheme()
+    except SchemeError as e:
+        raise BadInput(str(e)) from None
+    engine = DuckDBEngine(ws.store())
+    out = {}
+    try:
+        org = {t: engine.con.execute(f'SELECT * FROM "{t}"').to_arrow_table().to_pylist() for t in
+               ("sites", "teams", "agents")}  # fmt: skip
+        store.sync_organisation(org["sites"], org["teams"], org["agents"])
+        store.register_indicator_names(
+            {c: {"en": i.name_en, "zh": i.name_zh} for c, i in builtin_catalog().items()}
+        )
+        bar, update = _progress("computing")
+        with bar:
+            for i, period in enumerate(periods):
+                cards = compute_scorecards(ws.store(), period, scheme, ws.timezone, engine=engine)
+                store.save_scorecards(
+                    cards, period=period.label, cycle=period.cycle, scheme_version=scheme.version_id
+                )
+                out[period.label] = cards
+                update(i + 1, len(periods))
+    finally:
+        engine.close()
+    for label, cards in out.items():
+        scored = sum(1 for c in cards if c.total is not None)
+        click.echo(
+            f"computed {label}: {len(cards)} scorecards ({scored} scored) with scheme {scheme.version_id}"
+        )
+    return out
+
+
+@main.command()
+@workspace_option
+@click.option("--period", "period_text", required=True, help="YYYY-MM, YYYY-Qn, YYYY, 'latest' or 'all'.")
+@click.option("--cycle", type=click.Choice(["monthly", "quarterly", "annual"]), default=None)
+@click.option("--engine", type=click.Choice(["duckdb"]), default="duckdb", show_default=True)
+def compute(workspace: Path | None, period_text: str, cycle: str | None, engine: str) -> None:
+    """Compute every indicator and scorecard of a period (or 'all' months with data)."""
+    ws = _open(workspace)
+    if period_text == "all":
+        periods = _periods_with_data(ws)
+        if not periods:
+            raise BadInput("--period all: the event store has no interactions yet")
+    else:
+        periods = [_resolve_period(ws, period_text)]
+    if cycle is not None:
+        want = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[cycle]
+        if any(p.kind != want for p in periods):
+            raise BadInput(f"--cycle {cycle} does not match period {periods[0].label}")
+    _compute(ws, periods)
+
+
+def _scorecards_json(period: str, cycle: str, cards: list[Scorecard]) -> dict[str, Any]:
+    return {
+        "period": period,
+        "cycle": cycle,
+        "scheme_version": cards[0].scheme_version if cards else None,
+        "scorecards": [c.to_json() for c in cards],
+    }
+
+
+def _fmt(v: float | None, digits: int = 1) -> str:
+    return "—" if v is None else f"{v:,.{digits}f}"
+
+
+@main.command()
+@workspace_option
+@click.option("--period", "period_text", default="latest", show_default=True)
+@click.option("--cycle", type=click.Choice(["monthly", "quarterly", "annual"]), default=None)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
+def scorecards(workspace: Path | None, period_text: str, cycle: str | None, fmt: str) -> None:
+    """Print the computed scorecards of a period."""
+    ws = _open(workspace)
+    store = _web(ws)
+    period = _resolve_period(ws, period_text, store, cycle)
+    cards = store.load_scorecards(period.label, cycle)
+    if not cards:
+        raise BadInput(
+            f"--period {period.label}: no scorecards computed; run 'frontdesk compute --period {period.label}'"
+        )
+    codes = list(cards[0].indicators)
+    if fmt == "json":
+        click.echo(
+            json.dumps(_scorecards_json(period.label, period.cycle, cards), ensure_ascii=False, indent=1)
+        )
+    elif fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["agent_id", "name", "team_id", "total", "grade", "rank_team", "rank_org", *codes])
+        for c in cards:
+            vals = [c.indicators[k].value if k in c.indicators else None for k in codes]
+            w.writerow([c.agent_id, c.name, c.team_id, c.total, c.grade, c.rank_team, c.rank_org, *vals])
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        _print_table(cards, codes, f"{period.label} · {cards[0].scheme_version}")
+
+
+def _print_table(cards: list[Scorecard], codes: list[str], title: str, limit: int | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=title)
+    for col in ("rank", "agent", "team", "total", "grade", *codes):
+        t.add_column(col, justify="right" if col not in ("agent", "team", "grade") else "left")
+    for c in cards[:limit] if limit else cards:
+        vals = [_fmt(c.indicators[k].value) if k in c.indicators else "" for k in codes]
+        t.add_row(str(c.rank_org or "—"), f"{c.name} {c.name_zh or ''}".strip(), c.team_id, _fmt(c.total),
+                  c.grade or "—", *vals)  # fmt: skip
+    Console(width=max(120, 20 + 12 * len(codes))).print(t)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def indicators(fmt: str) -> None:
+    """List the indicator catalogue."""
+    cat = builtin_catalog()
+    if fmt == "json":
+        click.echo(json.dumps([i.to_json() for i in cat.values()], ensure_ascii=False, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title="Frontdesk indicators")
+    for col in ("code", "mission", "name", "名称", "dimension", "kind", "unit", "better", "source"):
+        t.add_column(col)
+    for i in cat.values():
+        t.add_row(i.code, i.mission_id, i.name_en, i.name_zh, i.dimension, i.kind, i.unit, i.better, i.source)
+    Console(width=160).print(t)
+
+
+@main.group()
+def scheme() -> None:
+    """Show and validate appraisal schemes."""
+
+
+@scheme.command("show")
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def scheme_show(file: Path | None) -> None:
+    """Print a scheme (default: the built-in one) as a readable outline."""
+    try:
+        s = load_scheme(file)
+    except SchemeError as e:
+        raise BadInput(str(e)) from None
+    cat = builtin_catalog()
+    click.echo(f"{s.name_en} / {s.name_zh}  ({s.version_id})")
+    for d in s.dimensions:
+        click.echo(f"  {d.name_en} / {d.name_zh}: weight {d.weight:g}")
+        for i in d.indicators:
+            ind = cat[i.code]
+            click.echo(
+                f"    {i.code:<26} {ind.name_en} / {ind.name_zh}: weight {i.weight:g}, "
+                f"target {i.target:g}, floor {i.floor:g} {ind.unit} ({i.curve})"
+            )
+    click.echo("  grades: " + ", ".join(f"{g.code} ≥ {g.min_total:g}" for g in s.grades))
+
+
+@scheme.command("validate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def scheme_validate(file: Path) -> None:
+    """Check a scheme file; exit 2 with the reason if it is not valid."""
+    try:
+        s = load_scheme(file)
+    except SchemeError as e:
+        raise BadInput(str(e)) from None
+    click.echo(f"{file}: valid ({s.version_id}, {len(s.indicator_codes())} indicators)")
+
+
+def _serve(ws: Workspace, host: str, port: int) -> None:
+    _web(ws)
+    from frontdesk.web import serve as web_serve
+
+    web_serve(host=host, port=port)
+
+
+@main.command()
+@workspace_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(workspace: Path | None, host: str, port: int) -> None:
+    """Serve the web application."""
+    ws = _open(workspace)
+    click.echo(f"Frontdesk at http://{host}:{port}/  (Ctrl-C to stop)")
+    _serve(ws, host, port)
+
+
+@main.command()
+@workspace_option
+@click.option("--agents", default=60, show_default=True, type=click.IntRange(2, 5000))
+@click.option("--months", default=3, show_default=True, type=click.IntRange(1, 24))
+@click.option("--seed", default=7, show_default=True, type=int)
+@click.option("--start", default=None, help="First month, YYYY-MM (default: the data ends last month).")
+@click.option("--no-serve", is_flag=True, help="Compute, print the top of the ranking and exit.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def demo(
+    workspace: Path | None,
+    agents: int,
+    months: int,
+    seed: int,
+    start: str | None,
+    no_serve: bool,
+    host: str,
+    port: int,
+) -> None:
+    """A realistic organisation, its data and every cycle computed, then served with demo logins."""
+    root = resolve_root(workspace, default="frontdesk-demo")
+    _check_start(start)
+    try:
+        existing = open_workspace(root)
+    except WorkspaceError:
+        existing = None
+    if existing is not None and not existing.is_demo:
+        raise BadInput(f"{root} is a real workspace, not a demo one; choose another --workspace for the demo")
+    ws = existing or init_workspace(root, demo=True)
+    if not ws.store().files("interactions"):
+        _generate(ws, agents, months, start, seed)
+    else:
+        click.echo(f"reusing the demo data already in {root}")
+    results = _compute(ws, _periods_with_data(ws))
+    store = _web(ws)
+    who = store.create_demo_users(password=DEMO_PASSWORD)
+    latest = list(results)[-1]
+    cards = results[latest]
+    codes = list(cards[0].indicators) if cards else []
+    _print_table(cards, codes, f"Top of the ranking, {latest}", limit=10)
+    click.echo(f"workspace: {root}")
+    click.echo(
+        f"logins (password '{DEMO_PASSWORD}'): director (whole organisation), "
+        f"lead (team {who.get('team_id', '?')}), agent ({who.get('agent_id', '?')})"
+    )
+    if no_serve:
+        return
+    click.echo(f"Frontdesk demo at http://{host}:{port}/  (Ctrl-C to stop)")
+    _serve(ws, host, port)

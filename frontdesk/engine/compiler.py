@@ -1,0 +1,180 @@
+"""Compile indicator declarations into one grouped query per source table.
+
+All declarations reading the same table become columns of a single ``GROUP BY agent`` query, so
+adding an indicator adds a column, not a scan. Declarations are written in DuckDB's dialect and
+transpiled by sqlglot; dialect differences live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlglot
+from sqlglot import exp
+
+from frontdesk.engine.catalog import Indicator
+from frontdesk.engine.periods import Period
+from frontdesk.engine.tables import table
+
+SOURCE_DIALECT = "duckdb"
+
+# Which column ties a source row to an agent, and which column places it in a period.
+AGENT_KEY: dict[str, str] = {
+    "interactions": "agent_id",
+    "interaction_events": "agent_id",
+    "messages": "agent_id",
+    "surveys": "agent_id",
+    "qa_reviews": "agent_id",
+    "ratings_360": "subject_agent_id",
+    "handoffs": "from_agent_id",
+    "trainings": "agent_id",
+    "suggestions": "agent_id",
+    "kb_contributions": "agent_id",
+    "worktime": "agent_id",
+}
+PERIOD_COLUMN: dict[str, str] = {
+    "interactions": "created_at",
+    "interaction_events": "at",
+    "messages": "at",
+    "surveys": "submitted_at",
+    "qa_reviews": "reviewed_at",
+    "ratings_360": "submitted_at",
+    "handoffs": "requested_at",
+    "trainings": "completed_at",
+    "suggestions": "submitted_at",
+    "kb_contributions": "created_at",
+    "worktime": "work_date",
+}
+
+
+class CompileError(ValueError):
+    """A declaration whose SQL cannot be compiled; the message names the indicator and field."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One output column of a source query: ``role`` is value, n or per (a denominator)."""
+
+    name: str
+    indicator: str
+    role: str
+
+
+@dataclass(frozen=True)
+class SourceQuery:
+    """One grouped query over one source table, returning ``agent_id`` plus ``columns``."""
+
+    source: str
+    sql: str
+    columns: tuple[Column, ...]
+
+
+def column_name(code: str, role: str) -> str:
+    return f"{code}__{role}"
+
+
+def _parse(sql: str, code: str, field: str) -> exp.Expression:
+    try:
+        return sqlglot.parse_one(sql, read=SOURCE_DIALECT)
+    except sqlglot.errors.ParseError as e:
+        raise CompileError(f"indicator {code}: field {field!r} is not valid SQL: {e}") from None
+
+
+def _aggregate(sql: str, condition: str | None, code: str, field: str) -> exp.Expression:
+    """Parse an aggregate expression and restrict every aggregate in it to ``condition``."""
+    tree = _parse(sql, code, field)
+    if not any(isinstance(node, exp.AggFunc) for node in tree.walk()):
+        raise CompileError(f"indicator {code}: field {field!r} must be an aggregate, got {sql!r}")
+    if condition is None:
+        return tree
+    cond = _parse(condition, code, "filter")
+
+    def restrict(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.AggFunc) and not isinstance(node.parent, exp.Filter):
+            return exp.Filter(this=node.copy(), expression=exp.Where(this=cond.copy()))
+        return node
+
+    return tree.transform(restrict)
+
+
+def period_condition(source: str, period: Period, timezone: str) -> exp.Expression:
+    """Rows of ``source`` that fall in ``period`` (local time in ``timezone``)."""
+    col_name = PERIOD_COLUMN[source]
+    spec = table(source)
+    col = exp.column(col_name)
+    if str(spec.schema.field(col_name).type).startswith("date"):
+        lo: exp.Expression = exp.cast(exp.Literal.string(period.start.isoformat()), "DATE")
+        hi: exp.Expression = exp.cast(exp.Literal.string(period.end.isoformat()), "DATE")
+    else:
+        start, end = period.utc_bounds(timezone)
+        lo, hi = _instant(start), _instant(end)
+    return exp.and_(exp.GTE(this=col, expression=lo), exp.LT(this=col.copy(), expression=hi))
+
+
+def _instant(t: datetime) -> exp.Expression:
+    return exp.cast(exp.Literal.string(t.strftime("%Y-%m-%d %H:%M:%S+00:00")), "TIMESTAMPTZ")
+
+
+def compile_queries(
+    indicators: list[Indicator], period: Period, timezone: str, dialect: str = SOURCE_DIALECT
+) -> list[SourceQuery]:
+    """One grouped query per source table covering every indicator (and denominator) on it."""
+    parts: dict[str, list[tuple[Column, exp.Expression]]] = defaultdict(list)
+    for ind in indicators:
+        if ind.source not in AGENT_KEY:
+            raise CompileError(f"indicator {ind.code}: source {ind.source!r} has no agent key")
+        parts[ind.source].append(
+            (
+                Column(column_name(ind.code, "value"), ind.code, "value"),
+                _aggregate(ind.value, ind.filter, ind.code, "value"),
+            )
+        )
+        parts[ind.source].append(
+            (Column(column_name(ind.code, "n"), ind.code, "n"), _aggregate(ind.n, ind.filter, ind.code, "n"))
+        )
+        if ind.per is not None:
+            parts[ind.per.source].append(
+                (
+                    Column(column_name(ind.code, "per"), ind.code, "per"),
+                    _aggregate(ind.per.value, ind.per.filter, ind.code, "per.value"),
+                )
+            )
+    out = []
+    for source, cols in parts.items():
+        key = AGENT_KEY[source]
+        query = (
+            exp.select(exp.alias_(exp.column(key), "agent_id"))
+            .from_(source)
+            .where(
+                exp.and_(period_condition(source, period, timezone), exp.column(key).is_(exp.null()).not_())
+            )
+            .group_by(exp.column(key))
+        )
+        for col, expr in cols:
+            query = query.select(exp.alias_(expr, col.name, quoted=True))
+        out.append(SourceQuery(source, query.sql(dialect=dialect), tuple(c for c, _ in cols)))
+    return out
+
+
+def evidence_query(
+    ind: Indicator, period: Period, timezone: str, agent_id: str, dialect: str = SOURCE_DIALECT
+) -> str:
+    """The keys of the rows behind ``ind`` for one agent and period, oldest first."""
+    if not ind.evidence:
+        raise CompileError(f"indicator {ind.code}: no evidence key declared")
+    cond = exp.and_(
+        period_condition(ind.source, period, timezone),
+        exp.EQ(this=exp.column(AGENT_KEY[ind.source]), expression=exp.Literal.string(agent_id)),
+    )
+    if ind.filter:
+        cond = exp.and_(cond, _parse(ind.filter, ind.code, "filter"))
+    time_col = PERIOD_COLUMN[ind.source]
+    query = (
+        exp.select(exp.column(ind.evidence))
+        .from_(ind.source)
+        .where(cond)
+        .order_by(exp.column(time_col), exp.column(ind.evidence))
+    )
+    return query.sql(dialect=dialect)

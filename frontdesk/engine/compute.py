@@ -1,0 +1,58 @@
+"""Compute a period: indicator values from the event store, then scorecards under a scheme."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from frontdesk.engine.catalog import Indicator, builtin_catalog
+from frontdesk.engine.engines import DuckDBEngine
+from frontdesk.engine.eventstore import EventStore
+from frontdesk.engine.periods import Period
+from frontdesk.engine.scheme import Scheme
+from frontdesk.engine.scorecard import Scorecard
+from frontdesk.engine.scoring import AgentInfo, score_period
+
+
+def agents_in_period(rows: Sequence[Mapping[str, Any]], period: Period) -> list[AgentInfo]:
+    """Agents to appraise in ``period``: hired before it ends and not marked inactive."""
+    out = []
+    for r in rows:
+        hired = r.get("hire_date")
+        if isinstance(hired, date) and hired >= period.end:
+            continue
+        if r.get("active") is False:
+            continue
+        out.append(
+            AgentInfo(
+                agent_id=str(r["agent_id"]),
+                name=str(r.get("name") or r["agent_id"]),
+                team_id=str(r.get("team_id") or ""),
+                site_id=r.get("site_id"),
+                name_zh=r.get("name_zh"),
+            )
+        )
+    return out
+
+
+def compute_scorecards(
+    store: EventStore,
+    period: Period,
+    scheme: Scheme,
+    timezone: str,
+    catalog: Mapping[str, Indicator] | None = None,
+    engine: DuckDBEngine | None = None,
+) -> list[Scorecard]:
+    """Every agent's scorecard for ``period``: one grouped query per source table, then scoring."""
+    catalog = catalog if catalog is not None else builtin_catalog()
+    own = engine is None
+    eng = engine or DuckDBEngine(store)
+    try:
+        inds = [catalog[c] for c in scheme.indicator_codes()]
+        measures = eng.measures(inds, period, timezone)
+        agents = agents_in_period(eng.agents(), period)
+    finally:
+        if own:
+            eng.close()
+    return score_period(agents, measures, scheme, catalog, period.label, period.cycle)
