@@ -179,7 +179,7 @@ def _compute(ws: Workspace, periods: list[Period]) -> dict[str, list[Scorecard]]
     engine = DuckDBEngine(ws.store())
     out = {}
     try:
-        org = {t: engine.con.execute(f'SELECT * FROM "{t}"').to_arrow_table().to_pylist() for t in
+        org = {t: engine.con.sql(f'SELECT * FROM "{t}"').to_arrow_table().to_pylist() for t in
                ("sites", "teams", "agents")}  # fmt: skip
         store.sync_organisation(org["sites"], org["teams"], org["agents"])
         store.register_indicator_names(
@@ -358,6 +358,43 @@ def serve(workspace: Path | None, host: str, port: int) -> None:
     ws = _open(workspace)
     click.echo(f"Frontdesk at http://{host}:{port}/  (Ctrl-C to stop)")
     _serve(ws, host, port)
+
+
+@main.command()
+@workspace_option
+@click.option("--agents", default=200, show_default=True, type=click.IntRange(2, 100_000))
+@click.option("--months", default=1, show_default=True, type=click.IntRange(1, 24))
+@click.option("--seed", default=7, show_default=True, type=int)
+@click.option("--repeat", default=3, show_default=True, type=click.IntRange(1, 20))
+@click.option("--json", "as_json", is_flag=True, help="End with one JSON line of results.")
+def bench(workspace: Path | None, agents: int, months: int, seed: int, repeat: int, as_json: bool) -> None:
+    """Time every v0 indicator on the engine against the pandas baseline, on generated data.
+
+    With --workspace, data generated there is kept and reused; otherwise a temporary folder is used.
+    """
+    import tempfile
+
+    try:
+        from frontdesk.bench.run import run_bench
+    except ImportError as e:  # pandas is a test/bench extra
+        raise BadInput(f"bench needs the test extras (pip install -e '.[test]'): {e}") from None
+
+    with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as tmp:
+        root = resolve_root(workspace) if workspace else Path(tmp)
+        ws = init_workspace(root)
+        if not ws.store().files("interactions"):
+            _generate(ws, agents, months, "2026-07", seed)
+        periods = _periods_with_data(ws)
+        result = run_bench(ws.store(), periods, ws.timezone, repeat=repeat)
+    click.echo(
+        f"{result.interactions:,} interactions, {result.agents} agents, {result.indicators} indicators: "
+        f"engine {result.engine_s:.3f} s, pandas {result.baseline_s:.3f} s, "
+        f"{result.ratio:.1f}x faster, peak RSS {result.peak_rss_mb:.0f} MB, results equal: {result.equal}"
+    )
+    if as_json:
+        click.echo(json.dumps(result.to_json()))
+    if not result.equal:
+        raise click.ClickException("the engine and the pandas baseline disagree")
 
 
 @main.command()

@@ -41,7 +41,9 @@ def test_missing_indicators_spread_their_weight_and_stay_not_available():
 
 def test_small_samples_are_flagged():
     scheme, cat = load_scheme(), builtin_catalog()
-    card = score_agent(AgentInfo("A1", "x", "T1"), {"csat": Measure(90.0, 3)}, scheme, cat, "2026-10", "monthly")
+    card = score_agent(
+        AgentInfo("A1", "x", "T1"), {"csat": Measure(90.0, 3)}, scheme, cat, "2026-10", "monthly"
+    )
     assert "small_sample" in card.indicators["csat"].flags
 
 

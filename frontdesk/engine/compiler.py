@@ -82,14 +82,36 @@ def _parse(sql: str, code: str, field: str) -> exp.Expression:
         raise CompileError(f"indicator {code}: field {field!r} is not valid SQL: {e}") from None
 
 
+def _seconds_between(start: exp.Expression, end: exp.Expression) -> exp.Expression:
+    """Exact elapsed seconds: integer microseconds first, since epoch seconds as a double lose them."""
+    micros = exp.Sub(
+        this=exp.Anonymous(this="epoch_us", expressions=[end]),
+        expression=exp.Anonymous(this="epoch_us", expressions=[start]),
+    )
+    return exp.Div(this=exp.Paren(this=micros), expression=exp.Literal.number("1000000.0"))
+
+
+# Functions declarations may use beyond the SQL dialect; each expands here, for every engine.
+MACROS = {"seconds_between": _seconds_between}
+
+
+def _expand_macros(tree: exp.Expression) -> exp.Expression:
+    def expand(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Anonymous) and str(node.this).lower() in MACROS:
+            return MACROS[str(node.this).lower()](*[e.copy() for e in node.expressions])
+        return node
+
+    return tree.transform(expand)
+
+
 def _aggregate(sql: str, condition: str | None, code: str, field: str) -> exp.Expression:
     """Parse an aggregate expression and restrict every aggregate in it to ``condition``."""
-    tree = _parse(sql, code, field)
+    tree = _expand_macros(_parse(sql, code, field))
     if not any(isinstance(node, exp.AggFunc) for node in tree.walk()):
         raise CompileError(f"indicator {code}: field {field!r} must be an aggregate, got {sql!r}")
     if condition is None:
         return tree
-    cond = _parse(condition, code, "filter")
+    cond = _expand_macros(_parse(condition, code, "filter"))
 
     def restrict(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.AggFunc) and not isinstance(node.parent, exp.Filter):
@@ -169,7 +191,7 @@ def evidence_query(
         exp.EQ(this=exp.column(AGENT_KEY[ind.source]), expression=exp.Literal.string(agent_id)),
     )
     if ind.filter:
-        cond = exp.and_(cond, _parse(ind.filter, ind.code, "filter"))
+        cond = exp.and_(cond, _expand_macros(_parse(ind.filter, ind.code, "filter")))
     time_col = PERIOD_COLUMN[ind.source]
     query = (
         exp.select(exp.column(ind.evidence))

@@ -63,7 +63,7 @@ class DuckDBEngine:
         inds = list(indicators)
         raw: dict[str, dict[str, float | None]] = {}
         for q in compile_queries(inds, period, timezone, dialect="duckdb"):
-            result = self.con.execute(q.sql).to_arrow_table()
+            result = self.con.sql(q.sql).to_arrow_table()
             agents = result.column("agent_id").to_pylist()
             for col in q.columns:
                 for agent, v in zip(agents, result.column(col.name).to_pylist(), strict=True):
@@ -90,4 +90,4 @@ class DuckDBEngine:
 
     def agents(self) -> list[dict]:
         """The agents table as plain rows."""
-        return self.con.execute('SELECT * FROM "agents" ORDER BY agent_id').to_arrow_table().to_pylist()
+        return self.con.sql('SELECT * FROM "agents" ORDER BY agent_id').to_arrow_table().to_pylist()

@@ -100,8 +100,10 @@ def _split_by_month(spec: Table, data: pa.Table) -> list[tuple[str | None, pa.Ta
     if spec.partition_time is None:
         return [(None, data)]
     ts = data.column(spec.partition_time)
-    months = pc.strftime(ts, format="%Y-%m").fill_null("unknown")
+    # year * 100 + month is an order of magnitude faster than formatting every row as text.
+    keys = pc.add(pc.multiply(pc.year(ts), 100), pc.month(ts)).fill_null(0)
     out = []
-    for month in sorted(pc.unique(months).to_pylist()):
-        out.append((month, data.filter(pc.equal(months, month))))
+    for key in sorted(pc.unique(keys).to_pylist()):
+        label = f"{key // 100:04d}-{key % 100:02d}" if key else "unknown"
+        out.append((label, data.filter(pc.equal(keys, key))))
     return out

@@ -1,0 +1,1 @@
+"""Benchmarks: the engine against a plain pandas implementation of the same indicators."""

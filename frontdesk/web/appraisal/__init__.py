@@ -1,0 +1,1 @@
+"""The organisation (sites, teams, agents) and the scorecards computed for it."""

@@ -1,0 +1,23 @@
+"""What the page header needs on every page: the user's role and where their links lead."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from frontdesk.web.accounts.models import role_of
+from frontdesk.web.appraisal.permissions import SEES_EVERYONE, SEES_SUPERVISED_TEAMS, own_agent
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """``role`` (code or None), ``nav_own_agent`` (the user's agent or None), ``nav_ranking`` (bool)."""
+    user = getattr(request, "user", None)
+    role = role_of(user)
+    if role is None:
+        return {"role": None, "nav_own_agent": None, "nav_ranking": False}
+    return {
+        "role": role,
+        "nav_own_agent": own_agent(user),
+        "nav_ranking": role in SEES_EVERYONE or role in SEES_SUPERVISED_TEAMS,
+    }

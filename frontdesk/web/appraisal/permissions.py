@@ -1,0 +1,68 @@
+"""Who may see whose results: the only place that decides it. Every view asks these functions.
+
+- administrator, HR / director and auditor: every agent and team;
+- team lead and QA reviewer: the agents of the teams they supervise (``Team.supervisors``) and
+  of those teams' sub-teams;
+- agent: their own agent record (``Agent.user``); leads and QA reviewers see theirs too;
+- a user without a role (no profile, not a superuser), or anonymous: nothing.
+
+A refused scorecard answers 404, exactly like a missing one, so a URL never tells whether an
+agent exists.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from frontdesk.web.accounts.models import Role, role_of
+from frontdesk.web.appraisal.models import Agent, Team
+
+SEES_EVERYONE = {Role.ADMIN.value, Role.DIRECTOR.value, Role.AUDITOR.value}
+SEES_SUPERVISED_TEAMS = {Role.LEAD.value, Role.QA.value}
+
+
+def _supervised_team_ids(user: object) -> set[str]:
+    """The teams ``user`` supervises, with every sub-team below them (one query per level)."""
+    found = set(Team.objects.filter(supervisors=user).values_list("team_id", flat=True))
+    frontier = found
+    while frontier:
+        children = set(Team.objects.filter(parent_id__in=frontier).values_list("team_id", flat=True))
+        frontier = children - found
+        found |= frontier
+    return found
+
+
+def visible_teams(user: object) -> QuerySet[Team]:
+    """The teams whose whole ranking ``user`` may see."""
+    role = role_of(user)
+    if role in SEES_EVERYONE:
+        return Team.objects.all()
+    if role in SEES_SUPERVISED_TEAMS:
+        return Team.objects.filter(team_id__in=_supervised_team_ids(user))
+    return Team.objects.none()
+
+
+def visible_agents(user: object) -> QuerySet[Agent]:
+    """The agents whose scorecards ``user`` may read."""
+    role = role_of(user)
+    if role is None:
+        return Agent.objects.none()
+    if role in SEES_EVERYONE:
+        return Agent.objects.all()
+    own = Q(user=user)
+    if role in SEES_SUPERVISED_TEAMS:
+        return Agent.objects.filter(own | Q(team_id__in=_supervised_team_ids(user)))
+    return Agent.objects.filter(own)
+
+
+def can_view_agent(user: object, agent: Agent | str) -> bool:
+    """Whether ``user`` may read the scorecards of ``agent`` (an ``Agent`` or an agent id)."""
+    agent_id = agent.pk if isinstance(agent, Agent) else agent
+    return visible_agents(user).filter(pk=agent_id).exists()
+
+
+def own_agent(user: object) -> Agent | None:
+    """The agent record linked to ``user``'s login, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Agent.objects.filter(user=user).first()

@@ -1,0 +1,85 @@
+"""How scorecard numbers, units and flags read on a page."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from frontdesk.web.appraisal.indicator_names import IndicatorLabel
+
+register = template.Library()
+
+# Units as the catalogue names them → the suffix shown after the number. A unit not listed shows
+# no suffix rather than an untranslated word.
+UNITS = {
+    "seconds": pgettext_lazy("unit", "s"),
+    "s": pgettext_lazy("unit", "s"),
+    "minutes": pgettext_lazy("unit", "min"),
+    "min": pgettext_lazy("unit", "min"),
+    "hours": pgettext_lazy("unit", "h"),
+    "h": pgettext_lazy("unit", "h"),
+    "per_hour": pgettext_lazy("unit", "/h"),
+    "percent": "%",
+    "%": "%",
+}
+
+FLAGS = {
+    "small_sample": gettext_lazy("small sample"),
+    "shrunk": gettext_lazy("shrunk toward the peer-group mean"),
+    "not_available": gettext_lazy("not available"),
+    "capped": gettext_lazy("capped by a critical failure"),
+    "critical_failure": gettext_lazy("critical failure"),
+    "no_data": gettext_lazy("no data"),
+    "partial_period": gettext_lazy("part of the period only"),
+    "new_hire": gettext_lazy("new hire"),
+}
+
+
+def number(value: float | None, digits: int | None = None) -> str:
+    """A number without trailing zeros, to ``digits`` decimals (default: 1 from 10 up, else 2):
+    ``85``, ``78.7``, ``4.25``."""
+    if value is None:
+        return "—"
+    if digits is None:
+        digits = 1 if abs(value) >= 10 else 2
+    text = f"{value:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+@register.filter
+def measure(value: float | None, label: IndicatorLabel | str | None = None) -> str:
+    """An indicator value (or its target or floor) with its unit; "not available" when None."""
+    if value is None:
+        return _("not available")
+    unit = label.unit if isinstance(label, IndicatorLabel) else (label or "")
+    shown, suffix = number(value), str(UNITS.get(unit.strip().lower(), ""))
+    if not suffix:
+        return shown
+    return f"{shown}{suffix}" if suffix == "%" or suffix.startswith("/") else f"{shown} {suffix}"
+
+
+@register.filter
+def bound(value: float | None, label: IndicatorLabel | str | None = None) -> str:
+    """A target or floor with its unit; a dash when the scheme sets none."""
+    return "—" if value is None else measure(value, label)
+
+
+@register.filter
+def points(value: float | None) -> str:
+    """A score or total on the 0–100 scale, always one decimal so columns line up; a dash when none."""
+    return "—" if value is None else f"{value:.1f}"
+
+
+@register.filter
+def share(weight: float | None) -> str:
+    """A weight (0..1) as a percentage."""
+    return "—" if weight is None else f"{number(weight * 100, 1)}%"
+
+
+@register.filter
+def flag_label(flag: str) -> str:
+    """A flag code in words, in the reader's language; unknown codes as they are."""
+    return str(FLAGS.get(flag, flag))

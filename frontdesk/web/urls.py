@@ -1,0 +1,15 @@
+"""URL map: pages at the root, sign-in under ``accounts/``, the language switch, the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Frontdesk administration")
+admin.site.site_title = _("Frontdesk administration")
+
+urlpatterns = [
+    path("", include("frontdesk.web.appraisal.urls")),
+    path("accounts/", include("frontdesk.web.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

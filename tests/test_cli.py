@@ -1,0 +1,45 @@
+"""The command line: exit codes, one-line errors, JSON contracts."""
+
+import json
+
+from click.testing import CliRunner
+
+from frontdesk.cli import main
+from frontdesk.workspace import init_workspace
+
+
+def test_indicators_json_has_the_documented_keys():
+    result = CliRunner().invoke(main, ["indicators", "--format", "json"])
+    assert result.exit_code == 0
+    rows = json.loads(result.output)
+    assert {r["mission_id"] for r in rows} >= {"I-E1", "I-E2", "I-E3", "I-E4", "I-E5", "I-E6", "I-Q1", "I-Q3"}
+    for r in rows:
+        assert set(r) >= {"code", "mission_id", "name", "dimension", "kind", "unit", "better", "source"}
+        assert r["name"]["zh"] and r["name"]["en"]
+        assert r["kind"] in ("process", "outcome") and r["better"] in ("higher", "lower")
+
+
+def test_a_missing_workspace_exits_2_with_one_line(tmp_path):
+    result = CliRunner().invoke(main, ["scorecards", "--workspace", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert "is not a Frontdesk workspace" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_bad_period_exits_2(tmp_path):
+    init_workspace(tmp_path)
+    result = CliRunner().invoke(main, ["compute", "--workspace", str(tmp_path), "--period", "2026-13"])
+    assert result.exit_code == 2
+    assert "--period" in result.output and "YYYY-MM" in result.output
+
+
+def test_an_invalid_scheme_exits_2_naming_the_entry(tmp_path):
+    bad = tmp_path / "s.yaml"
+    bad.write_text(
+        "scheme: x\nversion: '1'\ngrades: [{code: A, min: 0}]\ndimensions:\n"
+        "  - {code: quality, weight: 1, indicators: [{code: csat, weight: 1, target: 50, floor: 90}]}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["scheme", "validate", str(bad)])
+    assert result.exit_code == 2
+    assert "indicator csat" in result.output and "target 50 must be above floor 90" in result.output

@@ -1,0 +1,218 @@
+"""The demo end to end, as a new user runs it: the real command, the real server, a real browser.
+
+One demo workspace (60 agents × 3 months, the demo's defaults) is built once for the module by
+``frontdesk demo --no-serve`` in a subprocess; the checks then read it through the CLI, the
+generator's hidden truth and a ``frontdesk serve`` process driven by Chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from scipy.stats import spearmanr
+
+from frontdesk.engine.eventstore import EventStore
+from frontdesk.engine.scheme import load_scheme
+from frontdesk.synth import read_truth
+
+FRONTDESK = [sys.executable, "-m", "frontdesk"]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    result = subprocess.run([*FRONTDESK, *args], capture_output=True, text=True, env=env, timeout=600)
+    if check and result.returncode != 0:
+        raise AssertionError(f"frontdesk {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    ws = tmp_path_factory.mktemp("demo") / "ws"
+    result = run("demo", "--no-serve", "--workspace", str(ws), "--start", "2026-08")
+    return ws, result
+
+
+def latest_scorecards(ws: Path) -> dict:
+    return json.loads(
+        run("scorecards", "--workspace", str(ws), "--period", "latest", "--format", "json").stdout
+    )
+
+
+def test_demo_prints_the_ranking_and_the_logins(demo):
+    ws, result = demo
+    assert "Top of the ranking, 2026-10" in result.stdout
+    assert "director" in result.stdout and "lead" in result.stdout and "agent" in result.stdout
+    assert (ws / "frontdesk.toml").exists() and (ws / "frontdesk.db").exists()
+    assert list((ws / "events" / "interactions").glob("month=2026-10/*.parquet"))
+
+
+def test_every_agent_has_a_scorecard_with_every_v0_indicator(demo):
+    ws, _ = demo
+    out = latest_scorecards(ws)
+    assert out["period"] == "2026-10" and out["cycle"] == "monthly"
+    assert out["scheme_version"].startswith("default:2026.1+")
+    agent_ids = {a["agent_id"] for a in EventStore(ws / "events").read("agents").to_pylist()}
+    assert {c["agent_id"] for c in out["scorecards"]} == agent_ids
+    assert len(agent_ids) == 60
+    v0 = set(load_scheme().indicator_codes())
+    assert {"first_response", "handle_time", "urgent_response", "contacts_per_hour"} <= v0
+    for card in out["scorecards"]:
+        assert set(card["indicators"]) == v0
+        for code, ind in card["indicators"].items():
+            assert set(ind) >= {"value", "n", "score", "weight", "flags"}
+            # Not available means no value and no score, never a zero.
+            assert (ind["value"] is None) == (ind["score"] is None) == ("not_available" in ind["flags"]), code
+        assert card["total"] is not None and card["grade"] in "ABCD"
+        assert abs(sum(i["weight"] for i in card["indicators"].values()) - 1.0) < 1e-4
+
+
+def test_agents_without_surveys_show_not_available(demo):
+    ws, _ = demo
+    truth = read_truth(EventStore(ws / "events"))
+    silent = {a for a, t in truth.items() if not t.surveys_connected}
+    assert silent
+    for card in latest_scorecards(ws)["scorecards"]:
+        if card["agent_id"] in silent:
+            assert card["indicators"]["csat"]["value"] is None
+            assert card["indicators"]["csat"]["n"] == 0
+            assert card["total"] is not None  # scored on what they have
+
+
+def test_total_score_tracks_hidden_skill(demo):
+    ws, _ = demo
+    truth = read_truth(EventStore(ws / "events"))
+    cards = latest_scorecards(ws)["scorecards"]
+    rho = spearmanr([truth[c["agent_id"]].skill for c in cards], [c["total"] for c in cards]).statistic
+    assert rho >= 0.5, rho
+
+
+def test_the_demo_refuses_a_real_workspace(tmp_path):
+    run("init", "--workspace", str(tmp_path / "real"))
+    result = run("demo", "--no-serve", "--workspace", str(tmp_path / "real"), check=False)
+    assert result.returncode == 2
+    assert "not a demo" in result.stderr
+    assert not (tmp_path / "real" / "events" / "interactions").exists()
+
+
+# --- the served demo in a real browser -------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo) -> Iterator[str]:
+    ws, _ = demo
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    proc = subprocess.Popen(
+        [*FRONTDESK, "serve", "--workspace", str(ws), "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/accounts/login/", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise AssertionError(proc.stdout.read().decode()) from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def sign_in(browser, url: str, username: str, locale: str = "zh-CN"):
+    context = browser.new_context(locale=locale, base_url=url)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "frontdesk")
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state("networkidle")
+    return context, page
+
+
+@pytest.mark.browser
+def test_agent_sees_own_scorecard_in_both_languages_and_no_one_elses(demo, server, browser):
+    ws, _ = demo
+    cards = {c["agent_id"]: c for c in latest_scorecards(ws)["scorecards"]}
+    context, page = sign_in(browser, server, "agent")
+    try:
+        own_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+        own = cards[own_id]
+        assert page.locator("h1").inner_text() == own["name_zh"]
+        text = page.locator("main").inner_text()
+        assert "首次响应时间" in text and "总分" in text
+        assert f"{own['total']:.1f}" in text
+        page.click("button[name=language][value=en]")
+        page.wait_for_load_state("networkidle")
+        text = page.locator("main").inner_text()
+        assert page.locator("h1").inner_text() == own["name"]
+        assert "First response time" in text and "总分" not in text
+        other = next(c for c in cards.values() if c["agent_id"] != own_id and c["team_id"] == own["team_id"])
+        response = page.goto(f"/agents/{other['agent_id']}/")
+        assert response.status == 404
+        assert other["name_zh"] not in page.content() and other["name"] not in page.content()
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_lead_sees_the_team_ranking(demo, server, browser):
+    ws, _ = demo
+    cards = latest_scorecards(ws)["scorecards"]
+    context, page = sign_in(browser, server, "lead")
+    try:
+        team = page.url.split("team=")[-1]
+        members = [c for c in cards if c["team_id"] == team]
+        assert len(members) >= 5
+        rows = page.locator("table.ranking tbody tr")
+        assert rows.count() == len(members)
+        table = page.locator("table.ranking").inner_text()
+        assert all(c["name_zh"] in table for c in members)
+        assert not any(c["name_zh"] in table for c in cards if c["team_id"] != team)
+        best = min(members, key=lambda c: c["rank_team"])
+        assert best["name_zh"] in rows.nth(0).inner_text()
+    finally:
+        context.close()
