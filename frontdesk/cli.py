@@ -273,17 +273,23 @@ def scorecards(workspace: Path | None, period_text: str, cycle: str | None, fmt:
 
 
 def _print_table(cards: list[Scorecard], codes: list[str], title: str, limit: int | None = None) -> None:
+    """A ranking table; indicator columns are headed by their mission IDs (I-E1 …) to stay narrow."""
     from rich.console import Console
     from rich.table import Table
 
-    t = Table(title=title)
-    for col in ("rank", "agent", "team", "total", "grade", *codes):
-        t.add_column(col, justify="right" if col not in ("agent", "team", "grade") else "left")
+    cat = builtin_catalog()
+    t = Table(
+        title=title, caption=" · ".join(f"{cat[k].mission_id} {cat[k].name_en}" for k in codes if k in cat)
+    )
+    for col in ("rank", "agent", "team", "total", "grade"):
+        t.add_column(col, justify="left" if col in ("agent", "team", "grade") else "right", no_wrap=True)
+    for k in codes:
+        t.add_column(cat[k].mission_id if k in cat else k, justify="right", no_wrap=True)
     for c in cards[:limit] if limit else cards:
         vals = [_fmt(c.indicators[k].value) if k in c.indicators else "" for k in codes]
-        t.add_row(str(c.rank_org or "—"), f"{c.name} {c.name_zh or ''}".strip(), c.team_id, _fmt(c.total),
+        t.add_row(str(c.rank_org or "—"), f"{c.agent_id} {c.name_zh or c.name}", c.team_id, _fmt(c.total),
                   c.grade or "—", *vals)  # fmt: skip
-    Console(width=max(120, 20 + 12 * len(codes))).print(t)
+    Console(width=max(120, 48 + 9 * len(codes))).print(t)
 
 
 @main.command()
