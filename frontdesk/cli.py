@@ -167,20 +167,22 @@ def _resolve_period(ws: Workspace, text: str, store: Any | None = None, cycle: s
         raise BadInput(f"--period: {e}") from None
 
 
-def _compute(ws: Workspace, periods: list[Period]) -> dict[str, list[Scorecard]]:
+def _compute(ws: Workspace, periods: list[Period], engine_name: str = "duckdb") -> dict[str, list[Scorecard]]:
     from frontdesk.engine.compute import compute_scorecards
-    from frontdesk.engine.engines import DuckDBEngine
+    from frontdesk.engine.engines import get_engine
 
     store = _web(ws)
     try:
         scheme = ws.scheme()
     except SchemeError as e:
         raise BadInput(str(e)) from None
-    engine = DuckDBEngine(ws.store())
+    try:
+        engine = get_engine(engine_name, ws.store())
+    except (ImportError, ValueError, RuntimeError) as e:
+        raise BadInput(f"--engine {engine_name}: {e}") from None
     out = {}
     try:
-        org = {t: engine.con.sql(f'SELECT * FROM "{t}"').to_arrow_table().to_pylist() for t in
-               ("sites", "teams", "agents")}  # fmt: skip
+        org = {t: engine.table_rows(t) for t in ("sites", "teams", "agents")}
         store.sync_organisation(org["sites"], org["teams"], org["agents"])
         store.register_indicator_names(
             {c: {"en": i.name_en, "zh": i.name_zh} for c, i in builtin_catalog().items()}
@@ -208,7 +210,9 @@ def _compute(ws: Workspace, periods: list[Period]) -> dict[str, list[Scorecard]]
 @workspace_option
 @click.option("--period", "period_text", required=True, help="YYYY-MM, YYYY-Qn, YYYY, 'latest' or 'all'.")
 @click.option("--cycle", type=click.Choice(["monthly", "quarterly", "annual"]), default=None)
-@click.option("--engine", type=click.Choice(["duckdb"]), default="duckdb", show_default=True)
+@click.option(
+    "--engine", type=click.Choice(["duckdb", "spark", "postgres"]), default="duckdb", show_default=True
+)
 def compute(workspace: Path | None, period_text: str, cycle: str | None, engine: str) -> None:
     """Compute every indicator and scorecard of a period (or 'all' months with data)."""
     ws = _open(workspace)
@@ -222,7 +226,7 @@ def compute(workspace: Path | None, period_text: str, cycle: str | None, engine:
         want = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[cycle]
         if any(p.kind != want for p in periods):
             raise BadInput(f"--cycle {cycle} does not match period {periods[0].label}")
-    _compute(ws, periods)
+    _compute(ws, periods, engine)
 
 
 def _scorecards_json(period: str, cycle: str, cards: list[Scorecard]) -> dict[str, Any]:

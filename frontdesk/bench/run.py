@@ -55,8 +55,8 @@ def run_bench(store: EventStore, periods: list[Period], timezone: str, repeat: i
             t = time.perf_counter()
             ours = {p.label: engine.measures(inds, p, timezone) for p in periods}
             engine_s = min(engine_s, time.perf_counter() - t)
-        n_rows = engine.con.execute("SELECT count(*) FROM interactions").fetchone()[0]
-        n_agents = engine.con.execute("SELECT count(*) FROM agents").fetchone()[0]
+        n_rows = engine.query("SELECT count(*) AS n FROM interactions").column(0)[0].as_py()
+        n_agents = engine.query("SELECT count(*) AS n FROM agents").column(0)[0].as_py()
     finally:
         engine.close()
     baseline_s, ref = math.inf, {}

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from frontdesk.engine.catalog import Indicator, builtin_catalog
-from frontdesk.engine.engines import DuckDBEngine
+from frontdesk.engine.engines import DuckDBEngine, Engine
 from frontdesk.engine.eventstore import EventStore
 from frontdesk.engine.periods import Period
 from frontdesk.engine.scheme import Scheme
@@ -42,7 +42,7 @@ def compute_scorecards(
     scheme: Scheme,
     timezone: str,
     catalog: Mapping[str, Indicator] | None = None,
-    engine: DuckDBEngine | None = None,
+    engine: Engine | None = None,
 ) -> list[Scorecard]:
     """Every agent's scorecard for ``period``: one grouped query per source table, then scoring."""
     catalog = catalog if catalog is not None else builtin_catalog()

@@ -1,0 +1,102 @@
+"""The shared part of every engine: registration of the canonical tables, measures, evidence."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from frontdesk.engine.catalog import Indicator
+from frontdesk.engine.compiler import compile_queries, evidence_query
+from frontdesk.engine.eventstore import EventStore
+from frontdesk.engine.periods import Period
+from frontdesk.engine.tables import TABLES, table
+
+
+@dataclass(frozen=True)
+class Measure:
+    """An indicator's raw value and sample size for one agent and period; value None = not available."""
+
+    value: float | None
+    n: int
+
+
+class Engine(ABC):
+    """Runs compiled indicator SQL over the canonical tables of an event store."""
+
+    name: str = "engine"
+    dialect: str = "duckdb"
+
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+
+    # -- the primitives each engine implements ---------------------------------------------
+    @abstractmethod
+    def register_parquet(self, name: str, files: list[Path], schema: pa.Schema) -> None:
+        """Make canonical table ``name`` readable under that name from ``files``."""
+
+    @abstractmethod
+    def register_arrow(self, name: str, data: pa.Table) -> None:
+        """Make ``data`` readable as table ``name`` (small tables: empty tables, calendars)."""
+
+    @abstractmethod
+    def query(self, sql: str) -> pa.Table:
+        """Run ``sql`` (already in this engine's dialect) and return the result as Arrow."""
+
+    def close(self) -> None:  # noqa: B027 - engines without resources need not override
+        """Release connections and sessions."""
+
+    # -- shared ------------------------------------------------------------------------------
+    def register_store(self) -> None:
+        """Register every canonical table; an absent table is an empty one, so indicators on it
+        are "not available" rather than an error."""
+        for name in TABLES:
+            files = self.store.files(name)
+            if files:
+                self.register_parquet(name, files, table(name).schema)
+            else:
+                self.register_arrow(name, table(name).schema.empty_table())
+
+    def measures(
+        self, indicators: Iterable[Indicator], period: Period, timezone: str
+    ) -> dict[str, dict[str, Measure]]:
+        """Every indicator's value and n, by agent_id then indicator code, for one period."""
+        inds = list(indicators)
+        raw: dict[str, dict[str, float | None]] = {}
+        for q in compile_queries(inds, period, timezone, dialect=self.dialect):
+            result = self.query(q.sql)
+            agents = result.column("agent_id").to_pylist()
+            for col in q.columns:
+                for agent, v in zip(agents, result.column(col.name).to_pylist(), strict=True):
+                    raw.setdefault(agent, {})[col.name] = v
+        out: dict[str, dict[str, Measure]] = {}
+        for agent, cols in raw.items():
+            row: dict[str, Measure] = {}
+            for ind in inds:
+                value = cols.get(f"{ind.code}__value")
+                n = int(cols.get(f"{ind.code}__n") or 0)
+                if ind.per is not None:
+                    den = cols.get(f"{ind.code}__per")
+                    value = float(value) / float(den) if value is not None and den else None
+                if n == 0:
+                    value = None
+                row[ind.code] = Measure(None if value is None else float(value), n)
+            out[agent] = row
+        return out
+
+    def evidence(self, ind: Indicator, period: Period, timezone: str, agent_id: str) -> list[str]:
+        """The keys of the records behind one agent's indicator value, oldest first."""
+        result = self.query(evidence_query(ind, period, timezone, agent_id, dialect=self.dialect))
+        return [str(v) for v in result.column(0).to_pylist()]
+
+    def table_rows(self, name: str) -> list[dict]:
+        """A (small) canonical table as plain rows: agents, teams, sites."""
+        cols = ", ".join(f'"{c}"' for c in table(name).columns)
+        return self.query(f'SELECT {cols} FROM "{name}"').to_pylist()
+
+    def agents(self) -> list[dict]:
+        """The agents table as plain rows, by agent_id."""
+        return sorted(self.table_rows("agents"), key=lambda r: r["agent_id"])

@@ -1,0 +1,51 @@
+"""DuckDB, embedded: the default engine, reading the event store's Parquet files in place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from frontdesk.engine.engines.base import Engine
+from frontdesk.engine.eventstore import EventStore
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class DuckDBEngine(Engine):
+    """Indicator queries on an in-process DuckDB; each canonical table is a view over its files."""
+
+    name = "duckdb"
+    dialect = "duckdb"
+
+    def __init__(
+        self, store: EventStore, threads: int | None = None, memory_limit: str | None = None
+    ) -> None:
+        super().__init__(store)
+        self.con = duckdb.connect(":memory:")
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        if memory_limit:
+            self.con.execute(f"SET memory_limit = {_quote(memory_limit)}")
+        self.register_store()
+
+    def register_parquet(self, name: str, files: list[Path], schema: pa.Schema) -> None:
+        listing = ", ".join(_quote(str(f)) for f in files)
+        cols = ", ".join(f'"{c}"' for c in schema.names)
+        self.con.execute(
+            f'CREATE OR REPLACE VIEW "{name}" AS SELECT {cols} '
+            f"FROM read_parquet([{listing}], union_by_name = true, hive_partitioning = false)"
+        )
+
+    def register_arrow(self, name: str, data: pa.Table) -> None:
+        self.con.register(f"_arrow_{name}", data)
+        self.con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM "_arrow_{name}"')
+
+    def query(self, sql: str) -> pa.Table:
+        return self.con.sql(sql).to_arrow_table()
+
+    def close(self) -> None:
+        self.con.close()
