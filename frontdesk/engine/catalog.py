@@ -50,6 +50,7 @@ class Indicator:
     min_n: int = 1
     cycles: tuple[str, ...] = CYCLE_NAMES
     evidence: str | None = None
+    absent_means_zero: bool = False
     description_en: str = ""
     description_zh: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
@@ -78,6 +79,61 @@ class CatalogError(ValueError):
     """A declaration that cannot be used; the message names the file, entry and field."""
 
 
+@dataclass(frozen=True)
+class View:
+    """A derived table declared in SQL (DuckDB dialect) over canonical tables and earlier views.
+
+    Views carry what one row of a canonical table cannot: reply episodes from event streams,
+    business-time durations, repeat contacts. Indicators read them like canonical tables.
+    """
+
+    name: str
+    sql: str
+    agent_key: str
+    period_column: str
+    period_type: str = "timestamp"  # timestamp (UTC instants) or date (local dates)
+    key: str | None = None
+    description_en: str = ""
+    description_zh: str = ""
+
+
+def load_views(text: str, origin: str = "<views>") -> dict[str, View]:
+    """Parse a YAML list of view declarations; names must be unique and not canonical tables."""
+    raw = yaml.safe_load(text) or []
+    if not isinstance(raw, list):
+        raise CatalogError(f"{origin}: expected a list of view declarations")
+    out: dict[str, View] = {}
+    for i, entry in enumerate(raw, start=1):
+        where = f"{origin}: view {i}"
+        for key in ("name", "sql", "agent_key", "period_column"):
+            if not entry.get(key):
+                raise CatalogError(f"{where}: field {key!r} is required")
+        name = entry["name"]
+        if name in TABLES or name in out:
+            raise CatalogError(f"{where}: name {name!r} is already a table or view")
+        if entry.get("period_type", "timestamp") not in ("timestamp", "date"):
+            raise CatalogError(f"{where} ({name}): period_type must be timestamp or date")
+        desc = entry.get("description") or {}
+        out[name] = View(
+            name=name,
+            sql=entry["sql"],
+            agent_key=entry["agent_key"],
+            period_column=entry["period_column"],
+            period_type=entry.get("period_type", "timestamp"),
+            key=entry.get("key"),
+            description_en=desc.get("en", ""),
+            description_zh=desc.get("zh", ""),
+        )
+    return out
+
+
+@cache
+def builtin_views() -> dict[str, View]:
+    """The derived tables shipped with Frontdesk, in dependency order."""
+    text = resources.files("frontdesk.engine").joinpath("catalog/views.yaml").read_text("utf-8")
+    return load_views(text, "frontdesk/engine/catalog/views.yaml")
+
+
 def _parse_entry(raw: dict[str, Any], where: str) -> Indicator:
     def need(key: str) -> Any:
         if key not in raw or raw[key] in (None, ""):
@@ -97,12 +153,12 @@ def _parse_entry(raw: dict[str, Any], where: str) -> Indicator:
     if better not in ("higher", "lower"):
         raise CatalogError(f"{where}: better {better!r} is not higher or lower")
     source = need("source")
-    if source not in TABLES:
-        raise CatalogError(f"{where}: source {source!r} is not a canonical table")
+    if source not in TABLES and source not in builtin_views():
+        raise CatalogError(f"{where}: source {source!r} is not a canonical table or view")
     per = None
     if raw.get("per"):
         p = raw["per"]
-        if p.get("source") not in TABLES or not p.get("value"):
+        if (p.get("source") not in TABLES and p.get("source") not in builtin_views()) or not p.get("value"):
             raise CatalogError(f"{where}: 'per' needs a canonical 'source' and a 'value'")
         per = Denominator(source=p["source"], value=p["value"], filter=p.get("filter"))
     cycles = tuple(raw.get("cycles") or CYCLE_NAMES)
@@ -112,7 +168,7 @@ def _parse_entry(raw: dict[str, Any], where: str) -> Indicator:
     desc = raw.get("description") or {}
     known = {
         "code", "mission_id", "name", "description", "dimension", "kind", "unit", "better",
-        "source", "value", "n", "filter", "per", "min_n", "cycles", "evidence",
+        "source", "value", "n", "filter", "per", "min_n", "cycles", "evidence", "absent_means_zero",
     }  # fmt: skip
     return Indicator(
         code=code,
@@ -131,6 +187,7 @@ def _parse_entry(raw: dict[str, Any], where: str) -> Indicator:
         min_n=int(raw.get("min_n") or 1),
         cycles=cycles,
         evidence=raw.get("evidence"),
+        absent_means_zero=bool(raw.get("absent_means_zero", False)),
         description_en=desc.get("en", ""),
         description_zh=desc.get("zh", ""),
         extra={k: v for k, v in raw.items() if k not in known},

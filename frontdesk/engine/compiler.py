@@ -14,7 +14,7 @@ from datetime import datetime
 import sqlglot
 from sqlglot import exp
 
-from frontdesk.engine.catalog import Indicator
+from frontdesk.engine.catalog import Indicator, View, builtin_views
 from frontdesk.engine.periods import Period
 from frontdesk.engine.tables import table
 
@@ -47,6 +47,18 @@ PERIOD_COLUMN: dict[str, str] = {
     "kb_contributions": "created_at",
     "worktime": "work_date",
 }
+
+
+def source_columns(source: str) -> tuple[str, str, bool]:
+    """(agent key, period column, period column is a local date) of a table or view."""
+    if source in AGENT_KEY:
+        col = PERIOD_COLUMN[source]
+        return AGENT_KEY[source], col, str(table(source).schema.field(col).type).startswith("date")
+    views = builtin_views()
+    if source in views:
+        v = views[source]
+        return v.agent_key, v.period_column, v.period_type == "date"
+    raise CompileError(f"source {source!r} is neither a canonical table with an agent key nor a view")
 
 
 class CompileError(ValueError):
@@ -123,10 +135,9 @@ def _aggregate(sql: str, condition: str | None, code: str, field: str) -> exp.Ex
 
 def period_condition(source: str, period: Period, timezone: str) -> exp.Expression:
     """Rows of ``source`` that fall in ``period`` (local time in ``timezone``)."""
-    col_name = PERIOD_COLUMN[source]
-    spec = table(source)
+    _, col_name, is_date = source_columns(source)
     col = exp.column(col_name)
-    if str(spec.schema.field(col_name).type).startswith("date"):
+    if is_date:
         lo: exp.Expression = exp.cast(exp.Literal.string(period.start.isoformat()), "DATE")
         hi: exp.Expression = exp.cast(exp.Literal.string(period.end.isoformat()), "DATE")
     else:
@@ -145,8 +156,10 @@ def compile_queries(
     """One grouped query per source table covering every indicator (and denominator) on it."""
     parts: dict[str, list[tuple[Column, exp.Expression]]] = defaultdict(list)
     for ind in indicators:
-        if ind.source not in AGENT_KEY:
-            raise CompileError(f"indicator {ind.code}: source {ind.source!r} has no agent key")
+        try:
+            source_columns(ind.source)
+        except CompileError as e:
+            raise CompileError(f"indicator {ind.code}: {e}") from None
         parts[ind.source].append(
             (
                 Column(column_name(ind.code, "value"), ind.code, "value"),
@@ -165,7 +178,7 @@ def compile_queries(
             )
     out = []
     for source, cols in parts.items():
-        key = AGENT_KEY[source]
+        key, _, _ = source_columns(source)
         query = (
             exp.select(exp.alias_(exp.column(key), "agent_id"))
             .from_(source)
@@ -188,11 +201,11 @@ def evidence_query(
         raise CompileError(f"indicator {ind.code}: no evidence key declared")
     cond = exp.and_(
         period_condition(ind.source, period, timezone),
-        exp.EQ(this=exp.column(AGENT_KEY[ind.source]), expression=exp.Literal.string(agent_id)),
+        exp.EQ(this=exp.column(source_columns(ind.source)[0]), expression=exp.Literal.string(agent_id)),
     )
     if ind.filter:
         cond = exp.and_(cond, _expand_macros(_parse(ind.filter, ind.code, "filter")))
-    time_col = PERIOD_COLUMN[ind.source]
+    time_col = source_columns(ind.source)[1]
     query = (
         exp.select(exp.column(ind.evidence))
         .from_(ind.source)
@@ -200,3 +213,12 @@ def evidence_query(
         .order_by(exp.column(time_col), exp.column(ind.evidence))
     )
     return query.sql(dialect=dialect)
+
+
+def view_sql(view: View, dialect: str = SOURCE_DIALECT) -> str:
+    """A view's SQL with macros expanded, in ``dialect``."""
+    try:
+        tree = sqlglot.parse_one(view.sql, read=SOURCE_DIALECT)
+    except sqlglot.errors.ParseError as e:
+        raise CompileError(f"view {view.name}: not valid SQL: {e}") from None
+    return _expand_macros(tree).sql(dialect=dialect)

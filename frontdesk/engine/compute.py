@@ -50,8 +50,8 @@ def compute_scorecards(
     eng = engine or DuckDBEngine(store)
     try:
         inds = [catalog[c] for c in scheme.indicator_codes()]
-        measures = eng.measures(inds, period, timezone)
         agents = agents_in_period(eng.agents(), period)
+        measures = eng.measures(inds, period, timezone, agent_ids=[a.agent_id for a in agents])
     finally:
         if own:
             eng.close()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from frontdesk.engine.catalog import Indicator
-from frontdesk.engine.compiler import compile_queries, evidence_query
+from frontdesk.engine.catalog import Indicator, builtin_views
+from frontdesk.engine.compiler import compile_queries, evidence_query, view_sql
 from frontdesk.engine.eventstore import EventStore
 from frontdesk.engine.periods import Period
 from frontdesk.engine.tables import TABLES, table
@@ -43,6 +43,10 @@ class Engine(ABC):
         """Make ``data`` readable as table ``name`` (small tables: empty tables, calendars)."""
 
     @abstractmethod
+    def create_view(self, name: str, sql: str) -> None:
+        """Create (or replace) view ``name`` as ``sql``, already in this engine's dialect."""
+
+    @abstractmethod
     def query(self, sql: str) -> pa.Table:
         """Run ``sql`` (already in this engine's dialect) and return the result as Arrow."""
 
@@ -59,19 +63,35 @@ class Engine(ABC):
                 self.register_parquet(name, files, table(name).schema)
             else:
                 self.register_arrow(name, table(name).schema.empty_table())
+        for view in builtin_views().values():
+            self.create_view(view.name, view_sql(view, self.dialect))
 
     def measures(
-        self, indicators: Iterable[Indicator], period: Period, timezone: str
+        self,
+        indicators: Iterable[Indicator],
+        period: Period,
+        timezone: str,
+        agent_ids: Iterable[str] | None = None,
     ) -> dict[str, dict[str, Measure]]:
-        """Every indicator's value and n, by agent_id then indicator code, for one period."""
+        """Every indicator's value and n, by agent_id then indicator code, for one period.
+
+        With ``agent_ids``, every one of those agents gets a row; an indicator declared
+        ``absent_means_zero`` is then 0 for agents without rows, provided its source has rows for
+        the period at all (an organisation that keeps no knowledge base is "not available", not 0).
+        """
         inds = list(indicators)
         raw: dict[str, dict[str, float | None]] = {}
+        sources_with_rows: set[str] = set()
         for q in compile_queries(inds, period, timezone, dialect=self.dialect):
             result = self.query(q.sql)
+            if result.num_rows:
+                sources_with_rows.add(q.source)
             agents = result.column("agent_id").to_pylist()
             for col in q.columns:
                 for agent, v in zip(agents, result.column(col.name).to_pylist(), strict=True):
                     raw.setdefault(agent, {})[col.name] = v
+        for agent in agent_ids or ():
+            raw.setdefault(agent, {})
         out: dict[str, dict[str, Measure]] = {}
         for agent, cols in raw.items():
             row: dict[str, Measure] = {}
@@ -82,7 +102,7 @@ class Engine(ABC):
                     den = cols.get(f"{ind.code}__per")
                     value = float(value) / float(den) if value is not None and den else None
                 if n == 0:
-                    value = None
+                    value = 0.0 if ind.absent_means_zero and ind.source in sources_with_rows else None
                 row[ind.code] = Measure(None if value is None else float(value), n)
             out[agent] = row
         return out

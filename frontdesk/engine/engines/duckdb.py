@@ -44,6 +44,9 @@ class DuckDBEngine(Engine):
         self.con.register(f"_arrow_{name}", data)
         self.con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM "_arrow_{name}"')
 
+    def create_view(self, name: str, sql: str) -> None:
+        self.con.execute(f'CREATE OR REPLACE VIEW "{name}" AS {sql}')
+
     def query(self, sql: str) -> pa.Table:
         return self.con.sql(sql).to_arrow_table()
 
