@@ -126,7 +126,7 @@ def test_teams_are_small_and_in_shanghai_time(db):
     assert one(db, "select count(distinct timezone), min(timezone), min(calendar_id) from teams") == (
         1,
         "Asia/Shanghai",
-        "cn-mainland",
+        "cn-service",
     )
     assert one(db, "select count(*) from sites where name_zh like '%客户服务中心'")[0] == 3
 

@@ -194,8 +194,34 @@ def _parse_entry(raw: dict[str, Any], where: str) -> Indicator:
     )
 
 
+def business_variant(ind: Indicator) -> Indicator:
+    """The same duration indicator measured in the team's working hours (``<code>_business``)."""
+    import dataclasses
+    import re
+
+    swap = re.compile(r"\bseconds_between\(")
+
+    def bt(text: str | None) -> str | None:
+        return None if text is None else swap.sub("business_seconds_between(", text)
+
+    return dataclasses.replace(
+        ind,
+        code=f"{ind.code}_business",
+        name_en=f"{ind.name_en} (business hours)",
+        name_zh=f"{ind.name_zh}（工作时间）",
+        value=bt(ind.value) or ind.value,
+        filter=bt(ind.filter),
+        description_en=f"{ind.description_en} Counted in the team's working hours only.".strip(),
+        description_zh=f"{ind.description_zh}仅计团队工作时间。",
+        extra={**ind.extra, "business_time_of": ind.code},
+    )
+
+
 def load_catalog(text: str, origin: str = "<catalog>") -> dict[str, Indicator]:
-    """Parse a YAML list of indicator declarations; codes must be unique."""
+    """Parse a YAML list of indicator declarations; codes must be unique.
+
+    A declaration with ``business_time: true`` also yields ``<code>_business``, the same duration
+    in the team's working hours."""
     raw = yaml.safe_load(text)
     if not isinstance(raw, list):
         raise CatalogError(f"{origin}: expected a list of indicator declarations")
@@ -204,9 +230,11 @@ def load_catalog(text: str, origin: str = "<catalog>") -> dict[str, Indicator]:
         if not isinstance(entry, dict):
             raise CatalogError(f"{origin}: entry {i} is not a mapping")
         ind = _parse_entry(entry, f"{origin}: entry {i}")
-        if ind.code in out:
-            raise CatalogError(f"{origin}: entry {i}: code {ind.code!r} is declared twice")
-        out[ind.code] = ind
+        variants = [ind, business_variant(ind)] if ind.extra.get("business_time") else [ind]
+        for v in variants:
+            if v.code in out:
+                raise CatalogError(f"{origin}: entry {i}: code {v.code!r} is declared twice")
+            out[v.code] = v
     return out
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 import sqlglot
 from sqlglot import exp
 
+from frontdesk.engine import dialects
 from frontdesk.engine.catalog import Indicator, View, builtin_views
 from frontdesk.engine.periods import Period
 from frontdesk.engine.tables import table
@@ -133,6 +134,76 @@ def _aggregate(sql: str, condition: str | None, code: str, field: str) -> exp.Ex
     return tree.transform(restrict)
 
 
+BUSINESS_MACRO = "business_seconds_between"
+BUCKETS_TABLE = "work_buckets"
+DEFAULT_CALENDAR = "cn-mainland"
+
+
+def _business_pairs(
+    cols: list[tuple[Column, exp.Expression]],
+) -> tuple[list, list[tuple[exp.Expression, exp.Expression]]]:
+    """Replace every ``business_seconds_between(a, b)`` by a column ``__bs<k>`` computed in a
+    subquery; returns the rewritten columns and the distinct (a, b) pairs, in order."""
+    pairs: list[tuple[exp.Expression, exp.Expression]] = []
+    index: dict[tuple[str, str], int] = {}
+
+    def swap(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Anonymous) and str(node.this).lower() == BUSINESS_MACRO:
+            if len(node.expressions) != 2 or not all(isinstance(e, exp.Column) for e in node.expressions):
+                raise CompileError(f"{BUSINESS_MACRO}(start, end) takes two time columns, got {node.sql()}")
+            a, b = node.expressions
+            k = index.setdefault((a.name, b.name), len(pairs))
+            if k == len(pairs):
+                pairs.append((a, b))
+            return exp.column(f"__bs{k}")
+        return node
+
+    return [(c, e.transform(swap)) for c, e in cols], pairs
+
+
+def _business_subquery(
+    source: str,
+    pairs: list[tuple[exp.Expression, exp.Expression]],
+    where: exp.Expression,
+    default_calendar: str,
+) -> exp.Expression:
+    """``source`` rows plus each pair's business seconds, via the calendar's UTC-day buckets
+    (see calendars.py): F(t) = cum_us + Σ clamp(t − start_k, 0, end_k − start_k)."""
+    from frontdesk.engine.calendars import DAY_US, MAX_INTERVALS
+
+    key, _, _ = source_columns(source)
+    columns = sorted({c.name for a, b in pairs for c in (a, b)})
+    alias = {name: f"__w{i}" for i, name in enumerate(columns)}
+
+    def f_of(name: str) -> str:
+        w, t = alias[name], f"epoch_us(__s.{name})"
+        spans = " + ".join(
+            f"least(greatest({t} - {w}.s{k}, 0), {w}.e{k} - {w}.s{k})" for k in range(1, MAX_INTERVALS + 1)
+        )
+        return f"({w}.cum_us + {spans})"
+
+    calcs = ", ".join(
+        f"({f_of(b.name)} - {f_of(a.name)}) / 1000000.0 AS __bs{k}" for k, (a, b) in enumerate(pairs)
+    )
+    joins = " ".join(
+        f"LEFT JOIN {BUCKETS_TABLE} AS {w} ON {w}.calendar_id = __cal.calendar_id "
+        f"AND {w}.bucket = epoch_us(__s.{name}) // {DAY_US}"
+        for name, w in alias.items()
+    )
+    inner_where = where.copy().transform(
+        lambda n: exp.column(n.name, table="__s") if isinstance(n, exp.Column) and not n.table else n
+    )
+    sql = (
+        f"SELECT __s.*, {calcs} FROM {source} AS __s "
+        f"LEFT JOIN (SELECT __ag.agent_id, coalesce(__tm.calendar_id, '{default_calendar}') AS calendar_id "
+        f"FROM agents AS __ag LEFT JOIN teams AS __tm ON __tm.team_id = __ag.team_id) AS __cal "
+        f"ON __cal.agent_id = __s.{key} {joins} WHERE {inner_where.sql(dialect=SOURCE_DIALECT)}"
+    )
+    return exp.Subquery(
+        this=sqlglot.parse_one(sql, read=SOURCE_DIALECT), alias=exp.TableAlias(this=exp.to_identifier(source))
+    )
+
+
 def period_condition(source: str, period: Period, timezone: str) -> exp.Expression:
     """Rows of ``source`` that fall in ``period`` (local time in ``timezone``)."""
     _, col_name, is_date = source_columns(source)
@@ -151,7 +222,11 @@ def _instant(t: datetime) -> exp.Expression:
 
 
 def compile_queries(
-    indicators: list[Indicator], period: Period, timezone: str, dialect: str = SOURCE_DIALECT
+    indicators: list[Indicator],
+    period: Period,
+    timezone: str,
+    dialect: str = SOURCE_DIALECT,
+    default_calendar: str = DEFAULT_CALENDAR,
 ) -> list[SourceQuery]:
     """One grouped query per source table covering every indicator (and denominator) on it."""
     parts: dict[str, list[tuple[Column, exp.Expression]]] = defaultdict(list)
@@ -179,17 +254,20 @@ def compile_queries(
     out = []
     for source, cols in parts.items():
         key, _, _ = source_columns(source)
+        where = exp.and_(period_condition(source, period, timezone), exp.column(key).is_(exp.null()).not_())
+        cols, pairs = _business_pairs(cols)
+        origin: exp.Expression = exp.to_table(source)
+        if pairs:
+            origin = _business_subquery(source, pairs, where, default_calendar)
         query = (
             exp.select(exp.alias_(exp.column(key), "agent_id"))
-            .from_(source)
-            .where(
-                exp.and_(period_condition(source, period, timezone), exp.column(key).is_(exp.null()).not_())
-            )
+            .from_(origin)
+            .where(where)
             .group_by(exp.column(key))
         )
         for col, expr in cols:
             query = query.select(exp.alias_(expr, col.name, quoted=True))
-        out.append(SourceQuery(source, query.sql(dialect=dialect), tuple(c for c, _ in cols)))
+        out.append(SourceQuery(source, dialects.to_dialect(query, dialect), tuple(c for c, _ in cols)))
     return out
 
 
@@ -212,7 +290,7 @@ def evidence_query(
         .where(cond)
         .order_by(exp.column(time_col), exp.column(ind.evidence))
     )
-    return query.sql(dialect=dialect)
+    return dialects.to_dialect(query, dialect)
 
 
 def view_sql(view: View, dialect: str = SOURCE_DIALECT) -> str:
@@ -221,4 +299,4 @@ def view_sql(view: View, dialect: str = SOURCE_DIALECT) -> str:
         tree = sqlglot.parse_one(view.sql, read=SOURCE_DIALECT)
     except sqlglot.errors.ParseError as e:
         raise CompileError(f"view {view.name}: not valid SQL: {e}") from None
-    return _expand_macros(tree).sql(dialect=dialect)
+    return dialects.to_dialect(_expand_macros(tree), dialect)

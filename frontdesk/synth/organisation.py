@@ -1,7 +1,7 @@
 """The synthetic organisation: sites, teams and agents, each agent with a hidden skill and tenure.
 
 Teams are 8–12 agents with a channel focus (phone, chat, e-mail, walk-in front desk, video); all sit
-in mainland China (``Asia/Shanghai``, calendar ``cn-mainland``). The hidden traits drawn here drive
+in mainland China (``Asia/Shanghai``, calendar ``cn-service``). The hidden traits drawn here drive
 every outcome generated later; they are written out as the "truth" so tests can check that an
 appraisal scheme recovers them.
 """
@@ -18,7 +18,7 @@ import pyarrow as pa
 from frontdesk.synth.names import draw_names
 
 TIMEZONE = "Asia/Shanghai"
-CALENDAR = "cn-mainland"
+CALENDAR = "cn-service"  # 08:00-21:00 every day but public holidays (engine/calendars.py)
 
 # (city, city in Chinese) — the first four are used by organisations up to 300 agents.
 SITES = (

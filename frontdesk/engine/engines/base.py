@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from frontdesk.engine.calendars import Calendar, bucket_table, builtin_calendars
 from frontdesk.engine.catalog import Indicator, builtin_views
-from frontdesk.engine.compiler import compile_queries, evidence_query, view_sql
+from frontdesk.engine.compiler import BUCKETS_TABLE, compile_queries, evidence_query, view_sql
 from frontdesk.engine.eventstore import EventStore
 from frontdesk.engine.periods import Period
 from frontdesk.engine.tables import TABLES, table
@@ -30,8 +31,9 @@ class Engine(ABC):
     name: str = "engine"
     dialect: str = "duckdb"
 
-    def __init__(self, store: EventStore) -> None:
+    def __init__(self, store: EventStore, calendars: Iterable[Calendar] | None = None) -> None:
         self.store = store
+        self.calendars = list(calendars) if calendars is not None else list(builtin_calendars().values())
 
     # -- the primitives each engine implements ---------------------------------------------
     @abstractmethod
@@ -63,6 +65,7 @@ class Engine(ABC):
                 self.register_parquet(name, files, table(name).schema)
             else:
                 self.register_arrow(name, table(name).schema.empty_table())
+        self.register_arrow(BUCKETS_TABLE, bucket_table(self.calendars))
         for view in builtin_views().values():
             self.create_view(view.name, view_sql(view, self.dialect))
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from frontdesk.engine.calendars import Calendar
 from frontdesk.engine.engines.base import Engine
 from frontdesk.engine.eventstore import EventStore
 
@@ -22,9 +24,13 @@ class DuckDBEngine(Engine):
     dialect = "duckdb"
 
     def __init__(
-        self, store: EventStore, threads: int | None = None, memory_limit: str | None = None
+        self,
+        store: EventStore,
+        threads: int | None = None,
+        memory_limit: str | None = None,
+        calendars: Iterable[Calendar] | None = None,
     ) -> None:
-        super().__init__(store)
+        super().__init__(store, calendars)
         self.con = duckdb.connect(":memory:")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
