@@ -81,6 +81,20 @@ def test_an_agent_without_surveys_is_not_available_not_zero(engine):
     assert sept["A2"]["first_response"].value == 120.0
 
 
-def test_evidence_lists_the_records_behind_a_value(engine):
+def test_evidence_lists_the_records_behind_a_value_with_their_values(engine):
     ind = builtin_catalog()["first_response"]
-    assert engine.evidence(ind, parse_period("2026-10"), "Asia/Shanghai", "A1") == ["I0", "I1", "I2"]
+    period = parse_period("2026-10")
+    assert engine.evidence_keys(ind, period, "Asia/Shanghai", "A1") == ["I0:0", "I1:0", "I2:0"]
+    page = engine.evidence(ind, period, "Asia/Shanghai", "A1", page=1, page_size=2)
+    assert page.total == 3 and page.pages == 2
+    assert [r.record for r in page.rows] == ["I0:0", "I1:0"]
+    assert [r.values[0] for r in page.rows] == [10.0, 20.0]  # the seconds each customer waited
+    assert page.labels == ("SECONDS_BETWEEN(opened_at, replied_at)",)
+    last = engine.evidence(ind, period, "Asia/Shanghai", "A1", page=2, page_size=2)
+    assert [(r.record, r.values[0]) for r in last.rows] == [("I2:0", 60.0)]
+
+
+def test_evidence_of_a_ratio_lists_each_aggregated_term(engine):
+    page = engine.evidence(builtin_catalog()["csat"], parse_period("2026-10"), "Asia/Shanghai", "A1")
+    assert page.total == 4
+    assert sorted(r.values[0] for r in page.rows) == [0.0, 0.0, 1.0, 1.0]  # top-two-box per answer

@@ -12,6 +12,7 @@ import pyarrow.dataset as ds
 
 from frontdesk.engine.eventstore import EventStore
 from frontdesk.engine.periods import Period
+from frontdesk.engine.tables import TABLES
 
 REAL_TIME = ["phone", "chat", "walk_in", "video", "social"]
 
@@ -20,12 +21,77 @@ def _load(store: EventStore, name: str, columns: list[str], time_col: str, lo, h
     files = [str(p) for p in store.files(name)]
     if not files:
         return pd.DataFrame(columns=columns)
-    dataset = ds.dataset(files, format="parquet")
+    dataset = ds.dataset(files, format="parquet", schema=TABLES[name].schema)
     if time_col == "work_date":
         filt = (ds.field(time_col) >= lo.date()) & (ds.field(time_col) < hi.date())
     else:
         filt = (ds.field(time_col) >= lo) & (ds.field(time_col) < hi)
     return dataset.to_table(columns=columns, filter=filt).to_pandas()
+
+
+def _episodes(store: EventStore, lo, hi) -> pd.DataFrame:
+    """Waits for a human answer opened in [lo, hi): creations and reopenings (docs/indicators.md)."""
+    cols = ["interaction_id", "agent_id", "first_response_agent_id", "channel", "priority", "is_vip",
+            "abandoned", "created_at", "first_response_at"]  # fmt: skip
+    files = [str(p) for p in store.files("interactions")]
+    it = (
+        ds.dataset(files, format="parquet").to_table(columns=cols).to_pandas()
+        if files
+        else pd.DataFrame(columns=cols)
+    )
+    created = pd.DataFrame(
+        {
+            "interaction_id": it["interaction_id"],
+            "agent_id": it["first_response_agent_id"].fillna(it["agent_id"]),
+            "opened_at": it["created_at"],
+            "replied_at": it["first_response_at"],
+        }
+    )
+    ev_files = [str(p) for p in store.files("interaction_events")]
+    ev = (
+        ds.dataset(ev_files, format="parquet")
+        .to_table(columns=["interaction_id", "kind", "at", "agent_id", "actor"])
+        .to_pandas()
+        if ev_files
+        else pd.DataFrame(columns=["interaction_id", "kind", "at", "agent_id", "actor"])
+    )
+    reopen = ev[ev["kind"] == "reopened"][["interaction_id", "at"]].sort_values(["interaction_id", "at"])
+    reopen["next_at"] = reopen.groupby("interaction_id")["at"].shift(-1)
+    human = ev[
+        ev["kind"].isin(["first_reply", "reply"])
+        & ev["agent_id"].notna()
+        & ev["actor"].fillna("agent").eq("agent")
+    ]
+    human = human[["interaction_id", "at", "agent_id"]]
+    msg_files = [str(p) for p in store.files("messages")]
+    if msg_files:
+        msg = (
+            ds.dataset(msg_files, format="parquet")
+            .to_table(columns=["interaction_id", "at", "speaker", "agent_id"])
+            .to_pandas()
+        )
+        msg = msg[(msg["speaker"] == "agent") & msg["agent_id"].notna()][["interaction_id", "at", "agent_id"]]
+        human = pd.concat([human, msg], ignore_index=True)
+    human = human[human["interaction_id"].isin(reopen["interaction_id"])]
+    pairs = reopen.merge(human, on="interaction_id", how="inner", suffixes=("", "_reply"))
+    pairs = pairs[
+        (pairs["at_reply"] >= pairs["at"])
+        & (pairs["next_at"].isna() | (pairs["at_reply"] < pairs["next_at"]))
+    ]
+    pairs = pairs.sort_values(["interaction_id", "at", "at_reply", "agent_id"])
+    first = pairs.groupby(["interaction_id", "at"], as_index=False).first()[
+        ["interaction_id", "at", "at_reply", "agent_id"]
+    ]
+    reopened = reopen.merge(first, on=["interaction_id", "at"], how="left")
+    owner = it.set_index("interaction_id")["agent_id"]
+    reopened["agent_id"] = reopened["agent_id"].fillna(reopened["interaction_id"].map(owner))
+    reopened = reopened.rename(columns={"at": "opened_at", "at_reply": "replied_at"})
+    episodes = pd.concat(
+        [created, reopened[["interaction_id", "agent_id", "opened_at", "replied_at"]]], ignore_index=True
+    )
+    episodes = episodes[(episodes["opened_at"] >= lo) & (episodes["opened_at"] < hi)]
+    attrs = it.set_index("interaction_id")[["channel", "priority", "is_vip", "abandoned"]]
+    return episodes.join(attrs, on="interaction_id").reset_index(drop=True)
 
 
 def reference_values(store: EventStore, period: Period, timezone: str) -> pd.DataFrame:
@@ -44,18 +110,20 @@ def reference_values(store: EventStore, period: Period, timezone: str) -> pd.Dat
     live = it[~abandoned]
     out: dict[str, pd.Series] = {}
 
-    frt = (live["first_response_at"] - live["created_at"]).dt.total_seconds()
-    rt = live[live["channel"].isin(REAL_TIME) & live["first_response_at"].notna()]
-    out["first_response"] = frt[rt.index].groupby(rt["agent_id"]).median()
+    ep = _episodes(store, lo, hi)
+    ep = ep[ep["agent_id"].notna() & ~ep["abandoned"].fillna(False).astype(bool)]
+    rt = ep[ep["channel"].isin(REAL_TIME) & ep["replied_at"].notna()]
+    wait = (rt["replied_at"] - rt["opened_at"]).dt.total_seconds()
+    out["first_response"] = wait.groupby(rt["agent_id"]).median()
     out["first_response__n"] = rt.groupby("agent_id").size()
+
+    urgent = rt[rt["priority"].isin(["urgent", "high"]) | rt["is_vip"].fillna(False).astype(bool)]
+    out["urgent_response"] = wait[urgent.index].groupby(urgent["agent_id"]).median()
+    out["urgent_response__n"] = urgent.groupby("agent_id").size()
 
     ht = live[live["handle_seconds"].notna()]
     out["handle_time"] = ht.groupby("agent_id")["handle_seconds"].mean()
     out["handle_time__n"] = ht.groupby("agent_id").size()
-
-    urgent = rt[rt["priority"].isin(["urgent", "high"]) | rt["is_vip"].fillna(False).astype(bool)]
-    out["urgent_response"] = frt[urgent.index].groupby(urgent["agent_id"]).median()
-    out["urgent_response__n"] = urgent.groupby("agent_id").size()
 
     wt = _load(store, "worktime", ["agent_id", "work_date", "logged_seconds"], "work_date",
                pd.Timestamp(period.start), pd.Timestamp(period.end))  # fmt: skip

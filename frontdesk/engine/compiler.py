@@ -271,26 +271,88 @@ def compile_queries(
     return out
 
 
+@dataclass(frozen=True)
+class EvidenceQuery:
+    """SQL listing the records behind one agent's indicator value, and counting them.
+
+    Each row has the record's key (``record``), its period time (``at``) and one column per
+    aggregate argument of the indicator's value (``v1``, ``v2`` …), labelled in ``labels``."""
+
+    sql: str
+    count_sql: str
+    labels: tuple[str, ...]
+
+
+def _aggregate_arguments(sql: str, code: str) -> list[tuple[str, exp.Expression]]:
+    """(label, expression) of each per-record term an indicator aggregates, e.g. ``x`` in
+    ``median(x)``, in reading order; labels keep the declaration's own wording."""
+    tree = _parse(sql, code, "value")
+    out: list[tuple[str, exp.Expression]] = []
+    seen: set[str] = set()
+    for node in tree.walk(bfs=False):
+        if isinstance(node, exp.AggFunc):
+            arg = node.this
+            if arg is None or isinstance(arg, exp.Star):
+                continue
+            if isinstance(arg, exp.Distinct):
+                arg = arg.expressions[0]
+            label = arg.sql(dialect=SOURCE_DIALECT)
+            if label not in seen:
+                seen.add(label)
+                out.append((label.lower() if label.isupper() else label, _expand_macros(arg.copy())))
+    return out
+
+
 def evidence_query(
-    ind: Indicator, period: Period, timezone: str, agent_id: str, dialect: str = SOURCE_DIALECT
-) -> str:
-    """The keys of the rows behind ``ind`` for one agent and period, oldest first."""
+    ind: Indicator,
+    period: Period,
+    timezone: str,
+    agent_id: str,
+    dialect: str = SOURCE_DIALECT,
+    limit: int | None = None,
+    offset: int = 0,
+    default_calendar: str = DEFAULT_CALENDAR,
+) -> EvidenceQuery:
+    """The records behind ``ind`` for one agent and period, oldest first, with per-record values."""
     if not ind.evidence:
         raise CompileError(f"indicator {ind.code}: no evidence key declared")
+    key, time_col, _ = source_columns(ind.source)
     cond = exp.and_(
         period_condition(ind.source, period, timezone),
-        exp.EQ(this=exp.column(source_columns(ind.source)[0]), expression=exp.Literal.string(agent_id)),
+        exp.EQ(this=exp.column(key), expression=exp.Literal.string(agent_id)),
     )
+    args = _aggregate_arguments(ind.value, ind.code)
+    labels = tuple(label for label, _ in args)
+    cols = [(Column(f"v{k}", ind.code, "value"), a) for k, (_, a) in enumerate(args, start=1)]
     if ind.filter:
-        cond = exp.and_(cond, _expand_macros(_parse(ind.filter, ind.code, "filter")))
-    time_col = source_columns(ind.source)[1]
-    query = (
-        exp.select(exp.column(ind.evidence))
-        .from_(ind.source)
+        filt = _parse(ind.filter, ind.code, "filter")
+        cols.append((Column("__filter", ind.code, "filter"), filt))
+    cols, pairs = _business_pairs([(c, _expand_macros(e)) for c, e in cols])
+    origin: exp.Expression = exp.to_table(ind.source)
+    if pairs:
+        origin = _business_subquery(ind.source, pairs, cond, default_calendar)
+    values = [exp.alias_(e, c.name, quoted=True) for c, e in cols if c.role == "value"]
+    for c, e in cols:
+        if c.role == "filter":
+            cond = exp.and_(cond, e)
+    base = (
+        exp.select(
+            exp.alias_(exp.column(ind.evidence), "record", quoted=True),
+            exp.alias_(exp.column(time_col), "at", quoted=True),
+            *values,
+        )
+        .from_(origin)
         .where(cond)
-        .order_by(exp.column(time_col), exp.column(ind.evidence))
     )
-    return dialects.to_dialect(query, dialect)
+    query = base.order_by(exp.column(time_col), exp.column(ind.evidence))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    count = (
+        exp.select(exp.alias_(exp.Count(this=exp.Star()), "n", quoted=True))
+        .from_(origin.copy())
+        .where(cond.copy())
+    )
+    return EvidenceQuery(dialects.to_dialect(query, dialect), dialects.to_dialect(count, dialect), labels)
 
 
 def view_sql(view: View, dialect: str = SOURCE_DIALECT) -> str:

@@ -34,6 +34,7 @@ SURVEY_KINDS = ("csat", "nps", "periodic", "ces")
 QA_METHODS = ("recording", "mystery_shopper", "live", "scenario_simulation", "transcript_auto")
 RELATIONS_360 = ("customer", "supervisor", "peer", "self", "partner_dept")
 RECORDED_BY = ("system", "manual")
+ACTORS = ("agent", "bot", "system", "customer")
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,9 @@ TABLES: dict[str, Table] = {
                 ("complaint_recovered", B),
                 ("topic", S),
                 ("recorded_by", S),
+                # The agent whose reply was the first human one, when another agent ended up
+                # owning the contact; null means agent_id replied first.
+                ("first_response_agent_id", S),
             ),
             ("interaction_id",),
             "created_at",
@@ -137,6 +141,7 @@ TABLES: dict[str, Table] = {
                 ("at", T),
                 ("agent_id", S),
                 ("stage", S),
+                ("actor", S),  # agent | bot | system | customer; null = agent when agent_id is set
             ),
             ("event_id",),
             "at",

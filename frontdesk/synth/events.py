@@ -1,7 +1,7 @@
 """The ``interaction_events`` implied by each contact: the state changes, not every reply.
 
-created → assigned → first_reply → [transferred] → resolved → ([reopened → resolved] × reopens) →
-closed; an abandoned contact is only created and closed. Times, agent and order agree with the
+created → assigned → first_reply → [transferred] → resolved → ([reopened → reply → resolved] ×
+reopens) → closed; an abandoned contact is only created and closed. Times, agent and order agree with the
 contact's row, so response times and stage durations can be rebuilt exactly from the events.
 """
 
@@ -14,15 +14,18 @@ from frontdesk.synth.columns import instants, labels, numbered
 from frontdesk.synth.contacts import Contacts
 from frontdesk.synth.organisation import Organisation
 
-KINDS = ("created", "assigned", "first_reply", "transferred", "resolved", "reopened", "closed")
+KINDS = ("created", "assigned", "first_reply", "transferred", "resolved", "reopened", "reply", "closed")
 # The stage a contact enters with each event, so a stage's duration runs to the next event.
-STAGES = ("queue", "handling", "handling", "transfer", "resolved", "handling", "closed")
-_CREATED, _ASSIGNED, _FIRST_REPLY, _TRANSFERRED, _RESOLVED, _REOPENED, _CLOSED = range(len(KINDS))
+STAGES = ("queue", "handling", "handling", "transfer", "resolved", "handling", "handling", "closed")
+_CREATED, _ASSIGNED, _FIRST_REPLY, _TRANSFERRED, _RESOLVED, _REOPENED, _REPLY, _CLOSED = range(len(KINDS))
 
 
 def events_table(c: Contacts, org: Organisation, first_event: int, id_width: int) -> pa.Table:
     """Events of the contacts ``c``, numbered from ``first_event`` (``E`` + digits)."""
     handled = ~c.abandoned
+    # The agent answers a reopened contact a fifth of the way to its next resolution: derived from
+    # times already drawn, so adding these events changes no other value of the same seed.
+    replies = c.reopens + (c.resolutions[:, 1:] - c.reopens) // 5
     # (kind, rows, instants, whether the agent is named), in their order within a contact.
     parts = [
         (_CREATED, np.ones(len(c), dtype=bool), c.created, False),
@@ -31,8 +34,10 @@ def events_table(c: Contacts, org: Organisation, first_event: int, id_width: int
         (_TRANSFERRED, c.transferred, c.transfer_at, True),
         (_RESOLVED, handled, c.resolutions[:, 0], True),
         (_REOPENED, c.reopened >= 1, c.reopens[:, 0], True),
+        (_REPLY, c.reopened >= 1, replies[:, 0], True),
         (_RESOLVED, c.reopened >= 1, c.resolutions[:, 1], True),
         (_REOPENED, c.reopened >= 2, c.reopens[:, 1], True),
+        (_REPLY, c.reopened >= 2, replies[:, 1], True),
         (_RESOLVED, c.reopened >= 2, c.resolutions[:, 2], True),
         (_CLOSED, np.ones(len(c), dtype=bool), c.closed, True),
     ]
@@ -57,5 +62,6 @@ def events_table(c: Contacts, org: Organisation, first_event: int, id_width: int
             "at": instants(np.concatenate(at)[order]),
             "agent_id": labels(org.agent_ids, c.agent[row], mask=no_agent),
             "stage": labels(STAGES, kind),
+            "actor": labels(("agent",), np.zeros(len(row), dtype=np.int8), mask=no_agent),
         }
     )

@@ -7,7 +7,7 @@ evidence, is shared here, so the engines cannot drift apart. DuckDB (embedded) i
 
 from __future__ import annotations
 
-from frontdesk.engine.engines.base import Engine, Measure
+from frontdesk.engine.engines.base import Engine, Evidence, EvidenceRow, Measure
 from frontdesk.engine.engines.duckdb import DuckDBEngine
 
 ENGINES = ("duckdb", "spark", "postgres")
@@ -28,4 +28,4 @@ def get_engine(name: str, store, **options) -> Engine:
     raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
 
 
-__all__ = ["ENGINES", "DuckDBEngine", "Engine", "Measure", "get_engine"]
+__all__ = ["ENGINES", "DuckDBEngine", "Engine", "Evidence", "EvidenceRow", "Measure", "get_engine"]

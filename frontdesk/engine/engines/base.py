@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -18,11 +19,49 @@ from frontdesk.engine.tables import TABLES, table
 
 
 @dataclass(frozen=True)
+class EvidenceRow:
+    """One record behind a value: its key, its time, and the values the indicator aggregated."""
+
+    record: str
+    at: Any
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A page of the records behind one agent's indicator value."""
+
+    indicator: str
+    agent_id: str
+    period: str
+    labels: tuple[str, ...]  # what each of EvidenceRow.values is (the SQL aggregated)
+    rows: list[EvidenceRow]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+@dataclass(frozen=True)
 class Measure:
     """An indicator's raw value and sample size for one agent and period; value None = not available."""
 
     value: float | None
     n: int
+
+
+def file_columns(files: list[Path]) -> set[str]:
+    """The columns present in any of ``files`` (Parquet footers only): older files may predate a
+    column that was added to the canonical schema since."""
+    import pyarrow.parquet as pq
+
+    out: set[str] = set()
+    for f in files:
+        out.update(pq.read_schema(f).names)
+    return out
 
 
 class Engine(ABC):
@@ -110,10 +149,47 @@ class Engine(ABC):
             out[agent] = row
         return out
 
-    def evidence(self, ind: Indicator, period: Period, timezone: str, agent_id: str) -> list[str]:
-        """The keys of the records behind one agent's indicator value, oldest first."""
-        result = self.query(evidence_query(ind, period, timezone, agent_id, dialect=self.dialect))
-        return [str(v) for v in result.column(0).to_pylist()]
+    def evidence(
+        self,
+        ind: Indicator,
+        period: Period,
+        timezone: str,
+        agent_id: str,
+        page: int = 1,
+        page_size: int = 50,
+    ) -> Evidence:
+        """One page of the records behind one agent's indicator value, oldest first."""
+        if page < 1 or page_size < 1:
+            raise ValueError("page and page_size start at 1")
+        q = evidence_query(
+            ind,
+            period,
+            timezone,
+            agent_id,
+            dialect=self.dialect,
+            limit=page_size,
+            offset=(page - 1) * page_size,
+        )
+        total = int(self.query(q.count_sql).column(0)[0].as_py() or 0)
+        rows = self.query(q.sql).to_pylist()
+        return Evidence(
+            indicator=ind.code,
+            agent_id=agent_id,
+            period=period.label,
+            labels=q.labels,
+            rows=[
+                EvidenceRow(str(r["record"]), r["at"], tuple(r[f"v{k}"] for k in range(1, len(q.labels) + 1)))
+                for r in rows
+            ],
+            total=total,
+            page=page,
+            page_size=page_size,
+        )
+
+    def evidence_keys(self, ind: Indicator, period: Period, timezone: str, agent_id: str) -> list[str]:
+        """Every record key behind one agent's indicator value, oldest first."""
+        q = evidence_query(ind, period, timezone, agent_id, dialect=self.dialect)
+        return [str(v) for v in self.query(q.sql).column(0).to_pylist()]
 
     def table_rows(self, name: str) -> list[dict]:
         """A (small) canonical table as plain rows: agents, teams, sites."""

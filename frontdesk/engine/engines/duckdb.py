@@ -9,8 +9,20 @@ import duckdb
 import pyarrow as pa
 
 from frontdesk.engine.calendars import Calendar
-from frontdesk.engine.engines.base import Engine
+from frontdesk.engine.engines.base import Engine, file_columns
 from frontdesk.engine.eventstore import EventStore
+
+
+def _duck_type(t: pa.DataType) -> str:
+    if pa.types.is_timestamp(t):
+        return "TIMESTAMPTZ" if t.tz else "TIMESTAMP"
+    return {
+        pa.string(): "VARCHAR",
+        pa.int64(): "BIGINT",
+        pa.float64(): "DOUBLE",
+        pa.bool_(): "BOOLEAN",
+        pa.date32(): "DATE",
+    }[t]
 
 
 def _quote(text: str) -> str:
@@ -40,7 +52,12 @@ class DuckDBEngine(Engine):
 
     def register_parquet(self, name: str, files: list[Path], schema: pa.Schema) -> None:
         listing = ", ".join(_quote(str(f)) for f in files)
-        cols = ", ".join(f'"{c}"' for c in schema.names)
+        present = file_columns(files)
+        # Files written before a column was added lack it: it reads as NULL of its canonical type.
+        cols = ", ".join(
+            f'"{f.name}"' if f.name in present else f'CAST(NULL AS {_duck_type(f.type)}) AS "{f.name}"'
+            for f in schema
+        )
         self.con.execute(
             f'CREATE OR REPLACE VIEW "{name}" AS SELECT {cols} '
             f"FROM read_parquet([{listing}], union_by_name = true, hive_partitioning = false)"
