@@ -26,8 +26,9 @@ def test_every_aggregate_is_restricted_to_the_indicator_filter():
     (q,) = compile_queries([ind], parse_period("2026-10"), "Asia/Shanghai")
     tree = sqlglot.parse_one(q.sql, read="duckdb")
     filters = list(tree.find_all(exp.Filter))
-    assert len(filters) == 2  # value and n
+    assert len(filters) == 5  # value, n, and the quality measures: manual share, manual n, heaping
     assert all("channel" in f.expression.sql() for f in filters)
+    assert sum("recorded_by = 'manual'" in f.expression.sql() for f in filters) == 2
 
 
 def test_the_period_is_cut_in_local_time():

@@ -39,12 +39,30 @@ def _episodes(store: EventStore, lo, hi) -> pd.DataFrame:
         if files
         else pd.DataFrame(columns=cols)
     )
+    msg_files = [str(p) for p in store.files("messages")]
+    msg = (
+        ds.dataset(msg_files, format="parquet", schema=TABLES["messages"].schema)
+        .to_table(columns=["interaction_id", "at", "speaker", "agent_id"])
+        .to_pandas()
+        if msg_files
+        else pd.DataFrame(columns=["interaction_id", "at", "speaker", "agent_id"])
+    )
+    msg = msg[(msg["speaker"] == "agent") & msg["agent_id"].notna()][["interaction_id", "at", "agent_id"]]
+    # A transcript's first human turn decides the first reply and who gets the credit.
+    first_turn = (
+        msg[msg["at"].notna()]
+        .sort_values(["interaction_id", "at", "agent_id"])
+        .groupby("interaction_id")
+        .first()
+    )
+    it = it.join(first_turn.rename(columns={"at": "t_at", "agent_id": "t_agent"}), on="interaction_id")
+    use = it["t_at"].notna() & (it["t_at"] >= it["created_at"])
     created = pd.DataFrame(
         {
             "interaction_id": it["interaction_id"],
-            "agent_id": it["first_response_agent_id"].fillna(it["agent_id"]),
+            "agent_id": it["t_agent"].where(use).fillna(it["first_response_agent_id"]).fillna(it["agent_id"]),
             "opened_at": it["created_at"],
-            "replied_at": it["first_response_at"],
+            "replied_at": it["t_at"].where(use).fillna(it["first_response_at"]),
         }
     )
     ev_files = [str(p) for p in store.files("interaction_events")]
@@ -63,15 +81,7 @@ def _episodes(store: EventStore, lo, hi) -> pd.DataFrame:
         & ev["actor"].fillna("agent").eq("agent")
     ]
     human = human[["interaction_id", "at", "agent_id"]]
-    msg_files = [str(p) for p in store.files("messages")]
-    if msg_files:
-        msg = (
-            ds.dataset(msg_files, format="parquet")
-            .to_table(columns=["interaction_id", "at", "speaker", "agent_id"])
-            .to_pandas()
-        )
-        msg = msg[(msg["speaker"] == "agent") & msg["agent_id"].notna()][["interaction_id", "at", "agent_id"]]
-        human = pd.concat([human, msg], ignore_index=True)
+    human = pd.concat([human, msg], ignore_index=True)
     human = human[human["interaction_id"].isin(reopen["interaction_id"])]
     pairs = reopen.merge(human, on="interaction_id", how="inner", suffixes=("", "_reply"))
     pairs = pairs[

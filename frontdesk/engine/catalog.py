@@ -93,6 +93,7 @@ class View:
     period_column: str
     period_type: str = "timestamp"  # timestamp (UTC instants) or date (local dates)
     key: str | None = None
+    recorded_by: bool = False  # rows carry recorded_by (system | manual), for data-quality flags
     description_en: str = ""
     description_zh: str = ""
 
@@ -121,6 +122,7 @@ def load_views(text: str, origin: str = "<views>") -> dict[str, View]:
             period_column=entry["period_column"],
             period_type=entry.get("period_type", "timestamp"),
             key=entry.get("key"),
+            recorded_by=bool(entry.get("recorded_by", False)),
             description_en=desc.get("en", ""),
             description_zh=desc.get("zh", ""),
         )

@@ -204,6 +204,56 @@ def _business_subquery(
     )
 
 
+# A manual duration is "heaped" when it sits on a whole multiple of this many seconds.
+HEAP_SECONDS = 300
+
+
+def has_recorded_by(source: str) -> bool:
+    """Whether rows of ``source`` say if they were recorded by a system or by hand."""
+    views = builtin_views()
+    if source in views:
+        return views[source].recorded_by
+    return "recorded_by" in table(source).columns
+
+
+def _quality_columns(ind: Indicator) -> list[tuple[Column, exp.Expression]]:
+    """Data-quality measures beside a value (MISSION Q1): the share of its rows recorded by hand,
+    and, for a duration, how many of the hand-recorded ones sit on round five-minute values."""
+    if not has_recorded_by(ind.source):
+        return []
+    manual = "recorded_by = 'manual'"
+    cols = [
+        (
+            Column(column_name(ind.code, "manual"), ind.code, "manual"),
+            _aggregate(f"avg(CASE WHEN {manual} THEN 1.0 ELSE 0.0 END)", ind.filter, ind.code, "quality"),
+        )
+    ]
+    durations = [
+        node
+        for node in _parse(ind.value, ind.code, "value").walk()
+        if isinstance(node, exp.Anonymous) and str(node.this).lower() == "seconds_between"
+    ]
+    if durations:
+        d = durations[0].sql(dialect=SOURCE_DIALECT)
+        cond = f"({ind.filter}) AND {manual}" if ind.filter else manual
+        cols += [
+            (
+                Column(column_name(ind.code, "manual_n"), ind.code, "manual_n"),
+                _aggregate(f"count({d})", cond, ind.code, "quality"),
+            ),
+            (
+                Column(column_name(ind.code, "heaped"), ind.code, "heaped"),
+                _aggregate(
+                    f"avg(CASE WHEN round({d}) % {HEAP_SECONDS} = 0 THEN 1.0 ELSE 0.0 END)",
+                    cond,
+                    ind.code,
+                    "quality",
+                ),
+            ),
+        ]
+    return cols
+
+
 def period_condition(source: str, period: Period, timezone: str) -> exp.Expression:
     """Rows of ``source`` that fall in ``period`` (local time in ``timezone``)."""
     _, col_name, is_date = source_columns(source)
@@ -244,6 +294,7 @@ def compile_queries(
         parts[ind.source].append(
             (Column(column_name(ind.code, "n"), ind.code, "n"), _aggregate(ind.n, ind.filter, ind.code, "n"))
         )
+        parts[ind.source].extend(_quality_columns(ind))
         if ind.per is not None:
             parts[ind.per.source].append(
                 (

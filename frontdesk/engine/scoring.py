@@ -42,6 +42,8 @@ def score_indicator(si: SchemeIndicator, ind: Indicator, m: Measure | None) -> I
         score = round(linear_score(value, si.target, si.floor), 2)
         if n < (si.min_n if si.min_n is not None else ind.min_n):
             flags.append("small_sample")
+    if m is not None:
+        flags.extend(f for f in m.flags if f not in flags and f != "small_sample")
     return IndicatorResult(
         code=si.code,
         value=None if value is None else round(value, 4),

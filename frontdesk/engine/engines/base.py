@@ -47,10 +47,35 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Measure:
-    """An indicator's raw value and sample size for one agent and period; value None = not available."""
+    """An indicator's raw value and sample size for one agent and period; value None = not available.
+
+    ``manual_share`` is the share of its rows recorded by hand (None where the source does not
+    say); ``heaped_share`` the share of hand-recorded durations on a round five minutes."""
 
     value: float | None
     n: int
+    manual_share: float | None = None
+    heaped_share: float | None = None
+    flags: tuple[str, ...] = ()
+
+
+# Data-quality thresholds (docs/indicators.md, "Data-quality flags").
+MANUAL_SHARE_FLAG = 0.3  # above this share of hand-recorded rows a value is flagged "manual"
+HEAPING_MIN_N = 10  # hand-recorded durations needed before judging heaping
+HEAPING_SHARE_FLAG = 0.35  # smooth minute-level data puts about 0.2 on multiples of five minutes
+
+
+def quality_flags(ind: Indicator, value: float | None, n: int, manual: float | None,
+                  heaped: float | None, manual_n: int) -> tuple[str, ...]:  # fmt: skip
+    """The data-quality flags of one value."""
+    flags = []
+    if value is not None and n < ind.min_n and not (ind.absent_means_zero and n == 0):
+        flags.append("small_sample")
+    if manual is not None and manual > MANUAL_SHARE_FLAG:
+        flags.append("manual_input")
+    if heaped is not None and manual_n >= HEAPING_MIN_N and heaped > HEAPING_SHARE_FLAG:
+        flags.append("heaping")
+    return tuple(flags)
 
 
 def file_columns(files: list[Path]) -> set[str]:
@@ -145,7 +170,16 @@ class Engine(ABC):
                     value = float(value) / float(den) if value is not None and den else None
                 if n == 0:
                     value = 0.0 if ind.absent_means_zero and ind.source in sources_with_rows else None
-                row[ind.code] = Measure(None if value is None else float(value), n)
+                manual = cols.get(f"{ind.code}__manual")
+                heaped = cols.get(f"{ind.code}__heaped")
+                manual_n = int(cols.get(f"{ind.code}__manual_n") or 0)
+                row[ind.code] = Measure(
+                    None if value is None else float(value),
+                    n,
+                    manual_share=None if manual is None else float(manual),
+                    heaped_share=None if heaped is None or manual_n == 0 else float(heaped),
+                    flags=quality_flags(ind, value, n, manual, heaped, manual_n),
+                )
             out[agent] = row
         return out
 
