@@ -22,6 +22,8 @@ UNITS = {
     "per_hour": pgettext_lazy("unit", "/h"),
     "percent": "%",
     "%": "%",
+    "points": pgettext_lazy("unit", "pts"),
+    "count": pgettext_lazy("unit", "times"),
 }
 
 FLAGS = {
@@ -33,6 +35,9 @@ FLAGS = {
     "no_data": gettext_lazy("no data"),
     "partial_period": gettext_lazy("part of the period only"),
     "new_hire": gettext_lazy("new hire"),
+    "manual_input": gettext_lazy("mostly recorded by hand"),
+    "heaping": gettext_lazy("hand-recorded times cluster on round values"),
+    "dimension_missing": gettext_lazy("a dimension has no data"),
 }
 
 
