@@ -104,6 +104,23 @@ def _episodes(store: EventStore, lo, hi) -> pd.DataFrame:
     return episodes.join(attrs, on="interaction_id").reset_index(drop=True)
 
 
+REPEAT_WINDOW = pd.Timedelta(hours=72)
+
+
+def _repeat_contacts(store: EventStore, scope: pd.DataFrame, hi) -> set[str]:
+    """Contacts of ``scope`` followed within the repeat window by the same customer on the same topic."""
+    later = _load(store, "interactions", ["interaction_id", "customer_id", "topic", "created_at"], "created_at",
+                  scope["created_at"].min() if len(scope) else hi, hi + pd.Timedelta(days=31))  # fmt: skip
+    later = later[later["customer_id"].notna()]
+    a = scope[["interaction_id", "customer_id", "topic", "created_at"]].assign(
+        t=lambda d: d["topic"].fillna("")
+    )
+    b = later.assign(t=later["topic"].fillna(""))[["customer_id", "t", "created_at"]]
+    pairs = a.merge(b, on=["customer_id", "t"], suffixes=("", "_later"))
+    gap = pairs["created_at_later"] - pairs["created_at"]
+    return set(pairs.loc[(gap > pd.Timedelta(0)) & (gap <= REPEAT_WINDOW), "interaction_id"])
+
+
 def reference_values(store: EventStore, period: Period, timezone: str) -> pd.DataFrame:
     """One row per agent, one column per indicator value and ``<code>__n`` per sample size."""
     lo, hi = period.utc_bounds(timezone)
@@ -112,7 +129,7 @@ def reference_values(store: EventStore, period: Period, timezone: str) -> pd.Dat
         "interactions",
         ["agent_id", "channel", "priority", "is_vip", "created_at", "first_response_at", "closed_at",
          "handle_seconds", "abandoned", "resolved_at", "first_contact_resolved", "transfer_count",
-         "reopened_count"],
+         "reopened_count", "interaction_id", "customer_id", "topic"],
         "created_at", lo, hi,
     )  # fmt: skip
     it = it[it["agent_id"].notna()]
@@ -144,10 +161,12 @@ def reference_values(store: EventStore, period: Period, timezone: str) -> pd.Dat
     out["contacts_per_hour__n"] = handled
 
     res = live[live["resolved_at"].notna()]
+    repeat = res["interaction_id"].isin(_repeat_contacts(store, it, hi))
     ok = (
         res["first_contact_resolved"].fillna(False).astype(bool)
         & (res["transfer_count"].fillna(0) == 0)
         & (res["reopened_count"].fillna(0) == 0)
+        & ~repeat
     )
     out["first_contact_resolution"] = 100.0 * ok.groupby(res["agent_id"]).mean()
     out["first_contact_resolution__n"] = res.groupby("agent_id").size()

@@ -96,6 +96,13 @@ class View:
     recorded_by: bool = False  # rows carry recorded_by (system | manual), for data-quality flags
     description_en: str = ""
     description_zh: str = ""
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def scoped(self) -> bool:
+        """A view whose SQL names the period ({period_start}, {period_end}, {horizon_end}) is
+        compiled into each period's query instead of being registered once."""
+        return any(f"{{{p}}}" in self.sql for p in ("period_start", "period_end", "horizon_end"))
 
 
 def load_views(text: str, origin: str = "<views>") -> dict[str, View]:
@@ -123,6 +130,7 @@ def load_views(text: str, origin: str = "<views>") -> dict[str, View]:
             period_type=entry.get("period_type", "timestamp"),
             key=entry.get("key"),
             recorded_by=bool(entry.get("recorded_by", False)),
+            params=dict(entry.get("params") or {}),
             description_en=desc.get("en", ""),
             description_zh=desc.get("zh", ""),
         )

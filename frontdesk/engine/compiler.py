@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlglot
 from sqlglot import exp
@@ -134,6 +134,38 @@ def _aggregate(sql: str, condition: str | None, code: str, field: str) -> exp.Ex
     return tree.transform(restrict)
 
 
+# How far past a period's end a scoped view may look (repeat contacts, late answers).
+HORIZON_DAYS = 31
+
+
+def scoped_view_sql(view: View, period: Period, timezone: str, params: dict | None = None) -> str:
+    """A period-scoped view's SQL (DuckDB dialect) with the period and parameters filled in."""
+    start, end = period.utc_bounds(timezone)
+    values = {**view.params, **(params or {})}
+    values.update(
+        period_start=_instant(start).sql(dialect=SOURCE_DIALECT),
+        period_end=_instant(end).sql(dialect=SOURCE_DIALECT),
+        horizon_end=_instant(end + timedelta(days=HORIZON_DAYS)).sql(dialect=SOURCE_DIALECT),
+    )
+    try:
+        return view.sql.format(**values)
+    except KeyError as e:
+        raise CompileError(f"view {view.name}: no value for parameter {e.args[0]!r}") from None
+
+
+def source_expression(
+    source: str, period: Period, timezone: str, params: dict | None = None
+) -> exp.Expression:
+    """What a query reads ``source`` from: the table or registered view, or a scoped view's SQL."""
+    view = builtin_views().get(source)
+    if view is None or not view.scoped:
+        return exp.to_table(source)
+    tree = _expand_macros(
+        sqlglot.parse_one(scoped_view_sql(view, period, timezone, params), read=SOURCE_DIALECT)
+    )
+    return exp.Subquery(this=tree, alias=exp.TableAlias(this=exp.to_identifier(source)))
+
+
 BUSINESS_MACRO = "business_seconds_between"
 BUCKETS_TABLE = "work_buckets"
 DEFAULT_CALENDAR = "cn-mainland"
@@ -166,6 +198,7 @@ def _business_subquery(
     pairs: list[tuple[exp.Expression, exp.Expression]],
     where: exp.Expression,
     default_calendar: str,
+    origin: exp.Expression | None = None,
 ) -> exp.Expression:
     """``source`` rows plus each pair's business seconds, via the calendar's UTC-day buckets
     (see calendars.py): F(t) = cum_us + Σ clamp(t − start_k, 0, end_k − start_k)."""
@@ -194,7 +227,7 @@ def _business_subquery(
         lambda n: exp.column(n.name, table="__s") if isinstance(n, exp.Column) and not n.table else n
     )
     sql = (
-        f"SELECT __s.*, {calcs} FROM {source} AS __s "
+        f"SELECT __s.*, {calcs} FROM {_from_sql(source, origin)} AS __s "
         f"LEFT JOIN (SELECT __ag.agent_id, coalesce(__tm.calendar_id, '{default_calendar}') AS calendar_id "
         f"FROM agents AS __ag LEFT JOIN teams AS __tm ON __tm.team_id = __ag.team_id) AS __cal "
         f"ON __cal.agent_id = __s.{key} {joins} WHERE {inner_where.sql(dialect=SOURCE_DIALECT)}"
@@ -254,6 +287,12 @@ def _quality_columns(ind: Indicator) -> list[tuple[Column, exp.Expression]]:
     return cols
 
 
+def _from_sql(source: str, origin: exp.Expression | None) -> str:
+    if isinstance(origin, exp.Subquery):
+        return "(" + origin.this.sql(dialect=SOURCE_DIALECT) + ")"
+    return source
+
+
 def period_condition(source: str, period: Period, timezone: str) -> exp.Expression:
     """Rows of ``source`` that fall in ``period`` (local time in ``timezone``)."""
     _, col_name, is_date = source_columns(source)
@@ -277,6 +316,7 @@ def compile_queries(
     timezone: str,
     dialect: str = SOURCE_DIALECT,
     default_calendar: str = DEFAULT_CALENDAR,
+    params: dict | None = None,
 ) -> list[SourceQuery]:
     """One grouped query per source table covering every indicator (and denominator) on it."""
     parts: dict[str, list[tuple[Column, exp.Expression]]] = defaultdict(list)
@@ -307,9 +347,9 @@ def compile_queries(
         key, _, _ = source_columns(source)
         where = exp.and_(period_condition(source, period, timezone), exp.column(key).is_(exp.null()).not_())
         cols, pairs = _business_pairs(cols)
-        origin: exp.Expression = exp.to_table(source)
+        origin = source_expression(source, period, timezone, params)
         if pairs:
-            origin = _business_subquery(source, pairs, where, default_calendar)
+            origin = _business_subquery(source, pairs, where, default_calendar, origin)
         query = (
             exp.select(exp.alias_(exp.column(key), "agent_id"))
             .from_(origin)
@@ -363,6 +403,7 @@ def evidence_query(
     limit: int | None = None,
     offset: int = 0,
     default_calendar: str = DEFAULT_CALENDAR,
+    params: dict | None = None,
 ) -> EvidenceQuery:
     """The records behind ``ind`` for one agent and period, oldest first, with per-record values."""
     if not ind.evidence:
@@ -379,9 +420,9 @@ def evidence_query(
         filt = _parse(ind.filter, ind.code, "filter")
         cols.append((Column("__filter", ind.code, "filter"), filt))
     cols, pairs = _business_pairs([(c, _expand_macros(e)) for c, e in cols])
-    origin: exp.Expression = exp.to_table(ind.source)
+    origin = source_expression(ind.source, period, timezone, params)
     if pairs:
-        origin = _business_subquery(ind.source, pairs, cond, default_calendar)
+        origin = _business_subquery(ind.source, pairs, cond, default_calendar, origin)
     values = [exp.alias_(e, c.name, quoted=True) for c, e in cols if c.role == "value"]
     for c, e in cols:
         if c.role == "filter":

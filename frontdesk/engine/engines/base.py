@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,11 @@ def quality_flags(ind: Indicator, value: float | None, n: int, manual: float | N
     return tuple(flags)
 
 
+def _plain(v: Any) -> Any:
+    """Decimals (some engines' type for 1.0 literals) as floats, so every engine answers alike."""
+    return float(v) if isinstance(v, Decimal) else v
+
+
 def file_columns(files: list[Path]) -> set[str]:
     """The columns present in any of ``files`` (Parquet footers only): older files may predate a
     column that was added to the canonical schema since."""
@@ -95,8 +101,11 @@ class Engine(ABC):
     name: str = "engine"
     dialect: str = "duckdb"
 
-    def __init__(self, store: EventStore, calendars: Iterable[Calendar] | None = None) -> None:
+    def __init__(
+        self, store: EventStore, calendars: Iterable[Calendar] | None = None, view_params: dict | None = None
+    ) -> None:
         self.store = store
+        self.view_params = dict(view_params or {})
         self.calendars = list(calendars) if calendars is not None else list(builtin_calendars().values())
 
     # -- the primitives each engine implements ---------------------------------------------
@@ -131,7 +140,8 @@ class Engine(ABC):
                 self.register_arrow(name, table(name).schema.empty_table())
         self.register_arrow(BUCKETS_TABLE, bucket_table(self.calendars))
         for view in builtin_views().values():
-            self.create_view(view.name, view_sql(view, self.dialect))
+            if not view.scoped:  # scoped views are compiled into each period's queries
+                self.create_view(view.name, view_sql(view, self.dialect))
 
     def measures(
         self,
@@ -149,7 +159,7 @@ class Engine(ABC):
         inds = list(indicators)
         raw: dict[str, dict[str, float | None]] = {}
         sources_with_rows: set[str] = set()
-        for q in compile_queries(inds, period, timezone, dialect=self.dialect):
+        for q in compile_queries(inds, period, timezone, dialect=self.dialect, params=self.view_params):
             result = self.query(q.sql)
             if result.num_rows:
                 sources_with_rows.add(q.source)
@@ -212,7 +222,9 @@ class Engine(ABC):
             period=period.label,
             labels=q.labels,
             rows=[
-                EvidenceRow(str(r["record"]), r["at"], tuple(r[f"v{k}"] for k in range(1, len(q.labels) + 1)))
+                EvidenceRow(
+                    str(r["record"]), r["at"], tuple(_plain(r[f"v{k}"]) for k in range(1, len(q.labels) + 1))
+                )
                 for r in rows
             ],
             total=total,
@@ -222,7 +234,7 @@ class Engine(ABC):
 
     def evidence_keys(self, ind: Indicator, period: Period, timezone: str, agent_id: str) -> list[str]:
         """Every record key behind one agent's indicator value, oldest first."""
-        q = evidence_query(ind, period, timezone, agent_id, dialect=self.dialect)
+        q = evidence_query(ind, period, timezone, agent_id, dialect=self.dialect, params=self.view_params)
         return [str(v) for v in self.query(q.sql).column(0).to_pylist()]
 
     def table_rows(self, name: str) -> list[dict]:

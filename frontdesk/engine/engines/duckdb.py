@@ -41,8 +41,9 @@ class DuckDBEngine(Engine):
         threads: int | None = None,
         memory_limit: str | None = None,
         calendars: Iterable[Calendar] | None = None,
+        view_params: dict | None = None,
     ) -> None:
-        super().__init__(store, calendars)
+        super().__init__(store, calendars, view_params)
         self.con = duckdb.connect(":memory:")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
