@@ -177,7 +177,9 @@ def _compute(ws: Workspace, periods: list[Period], engine_name: str = "duckdb") 
     except SchemeError as e:
         raise BadInput(str(e)) from None
     try:
-        engine = get_engine(engine_name, ws.store())
+        engine = get_engine(engine_name, ws.store(), calendars=ws.calendars(), view_params=ws.view_params())
+    except WorkspaceError as e:
+        raise BadInput(str(e)) from None
     except (ImportError, ValueError, RuntimeError) as e:
         raise BadInput(f"--engine {engine_name}: {e}") from None
     out = {}

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from frontdesk.engine.calendars import Calendar, CalendarError, builtin_calendars, calendar_from_dict
 from frontdesk.engine.eventstore import EventStore
 from frontdesk.engine.scheme import Scheme, default_scheme_text, load_scheme
 
@@ -57,6 +58,29 @@ class Workspace:
     def is_demo(self) -> bool:
         return bool(self.settings.get("workspace", {}).get("demo", False))
 
+    def calendars(self) -> list[Calendar]:
+        """Built-in working calendars plus the workspace's own ``[calendars.<id>]`` tables."""
+        cals = builtin_calendars()
+        for cid, raw in (self.settings.get("calendars") or {}).items():
+            try:
+                cals[cid] = calendar_from_dict(cid, raw)
+            except CalendarError as e:
+                raise WorkspaceError(f"{self.root / SETTINGS_FILE}: {e}") from None
+        return list(cals.values())
+
+    def view_params(self) -> dict[str, Any]:
+        """Parameters of the derived views, from ``[indicators]``: ``repeat_window_hours``."""
+        ind = self.settings.get("indicators") or {}
+        out: dict[str, Any] = {}
+        if "repeat_window_hours" in ind:
+            hours = float(ind["repeat_window_hours"])
+            if not 0 < hours <= 24 * 31:
+                raise WorkspaceError(
+                    f"{self.root / SETTINGS_FILE}: [indicators] repeat_window_hours must be between 0 and 744"
+                )
+            out["repeat_window_us"] = int(hours * 3_600_000_000)
+        return out
+
     def store(self) -> EventStore:
         return EventStore(self.events)
 
@@ -87,7 +111,19 @@ def _settings_text(name: str, timezone: str, demo: bool) -> str:
         "[scheme]\n"
         'file = "schemes/default.yaml"\n\n'
         "[engine]\n"
-        'name = "duckdb"\n'
+        'name = "duckdb"\n\n'
+        "[indicators]\n"
+        "# A contact is not resolved at first contact when the same customer comes back on the\n"
+        "# same topic within this many hours.\n"
+        "repeat_window_hours = 72\n\n"
+        "# Working calendars for business-time indicators; teams name one in teams.calendar_id.\n"
+        "# Built in: cn-mainland (09:00-18:00 on Chinese working days), cn-service (08:00-21:00\n"
+        "# every day but public holidays), 24x7. Your own, for example:\n"
+        "# [calendars.shanghai-desk]\n"
+        '# timezone = "Asia/Shanghai"\n'
+        '# country = "CN"\n'
+        '# hours = { weekdays = "08:30-12:00, 13:00-17:30", sat = "09:00-12:00" }\n'
+        '# closures = [["2026-12-31 12:00", "2027-01-01 00:00"]]\n'
     )
 
 
