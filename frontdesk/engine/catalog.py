@@ -51,6 +51,7 @@ class Indicator:
     cycles: tuple[str, ...] = CYCLE_NAMES
     evidence: str | None = None
     absent_means_zero: bool = False
+    heaping_of: str | None = None
     description_en: str = ""
     description_zh: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
@@ -179,6 +180,7 @@ def _parse_entry(raw: dict[str, Any], where: str) -> Indicator:
     known = {
         "code", "mission_id", "name", "description", "dimension", "kind", "unit", "better",
         "source", "value", "n", "filter", "per", "min_n", "cycles", "evidence", "absent_means_zero",
+        "heaping_of",
     }  # fmt: skip
     return Indicator(
         code=code,
@@ -198,6 +200,7 @@ def _parse_entry(raw: dict[str, Any], where: str) -> Indicator:
         cycles=cycles,
         evidence=raw.get("evidence"),
         absent_means_zero=bool(raw.get("absent_means_zero", False)),
+        heaping_of=raw.get("heaping_of"),
         description_en=desc.get("en", ""),
         description_zh=desc.get("zh", ""),
         extra={k: v for k, v in raw.items() if k not in known},

@@ -262,12 +262,14 @@ def _quality_columns(ind: Indicator) -> list[tuple[Column, exp.Expression]]:
         )
     ]
     durations = [
-        node
+        node.sql(dialect=SOURCE_DIALECT)
         for node in _parse(ind.value, ind.code, "value").walk()
         if isinstance(node, exp.Anonymous) and str(node.this).lower() == "seconds_between"
     ]
+    if ind.heaping_of:
+        durations.insert(0, ind.heaping_of)
     if durations:
-        d = durations[0].sql(dialect=SOURCE_DIALECT)
+        d = durations[0]
         cond = f"({ind.filter}) AND {manual}" if ind.filter else manual
         cols += [
             (
