@@ -14,10 +14,13 @@ rewrites, such as an epoch inside a median, complete).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 import pyarrow as pa
 import sqlglot
 from sqlglot import exp
+from sqlglot.optimizer.annotate_types import annotate_types
+from sqlglot.optimizer.qualify import qualify
 
 from frontdesk.engine.tables import TABLES
 
@@ -48,6 +51,60 @@ def _anonymous_name(node: exp.Expression) -> str | None:
     return str(node.this).lower() if isinstance(node, exp.Anonymous) else None
 
 
+@cache
+def _canonical_schema() -> dict[str, dict[str, str]]:
+    """The canonical tables as sqlglot sees a schema: table → column → SQL type."""
+
+    def sql_type(t: pa.DataType) -> str:
+        if pa.types.is_timestamp(t):
+            return "TIMESTAMPTZ" if t.tz else "TIMESTAMP"
+        if pa.types.is_date(t):
+            return "DATE"
+        if pa.types.is_boolean(t):
+            return "BOOLEAN"
+        if pa.types.is_integer(t):
+            return "BIGINT"
+        if pa.types.is_floating(t):
+            return "DOUBLE"
+        return "VARCHAR"
+
+    return {name: {f.name: sql_type(f.type) for f in t.schema} for name, t in TABLES.items()}
+
+
+def _annotate(tree: exp.Expression) -> None:
+    """Record in each node's ``meta["type"]`` the SQL type sqlglot infers for it from the
+    canonical tables, where it can (a column of a view it does not know stays untyped).
+
+    Inference needs qualified column names, which change the SQL's wording, so it runs on a twin
+    of the tree and only the types are carried back."""
+    originals = list(tree.walk())
+    twin = tree.copy()
+    for i, node in enumerate(twin.walk()):
+        node.meta["twin"] = i
+    try:
+        qualify(
+            twin,
+            schema=_canonical_schema(),
+            dialect=SOURCE_DIALECT,
+            validate_qualify_columns=False,
+            quote_identifiers=False,
+            expand_stars=False,
+        )
+        annotate_types(twin, schema=_canonical_schema(), dialect=SOURCE_DIALECT)
+    except Exception:  # types are a refinement: without them the transforms still apply
+        return
+    for node in twin.walk():
+        i = node.meta.get("twin")
+        typ = node.type
+        if i is not None and i < len(originals) and typ is not None and not typ.is_type("unknown"):
+            originals[i].meta["type"] = typ
+
+
+def _type_of(node: exp.Expression) -> exp.DataType | None:
+    """The SQL type :func:`_annotate` found for ``node``, or None."""
+    return node.meta.get("type") if node.meta else None
+
+
 def _part(node: exp.Expression) -> tuple[str, exp.Expression] | None:
     """(unit, argument) of ``EXTRACT(unit FROM x)`` or ``date_part('unit', x)``, else None."""
     if isinstance(node, exp.Extract) and isinstance(node.this, exp.Var | exp.Identifier):
@@ -56,6 +113,34 @@ def _part(node: exp.Expression) -> tuple[str, exp.Expression] | None:
         unit, arg = node.expressions
         if isinstance(unit, exp.Literal) and unit.is_string:
             return unit.this.lower(), arg
+    return None
+
+
+# DuckDB's calendar-part functions and the EXTRACT unit each one means; all answer integers.
+_PART_FUNCTIONS: dict[type[exp.Expression], str] = {
+    exp.Year: "year",
+    exp.Quarter: "quarter",
+    exp.Month: "month",
+    exp.Week: "week",
+    exp.WeekOfYear: "week",
+    exp.Day: "day",
+    exp.DayOfMonth: "day",
+    exp.DayOfYear: "doy",
+    exp.Hour: "hour",
+    exp.Minute: "minute",
+    exp.Second: "second",
+}
+_PART_UNITS = {"year", "quarter", "month", "week", "day", "doy", "dayofyear", "hour", "minute", "second"}
+
+
+def _calendar_part(node: exp.Expression) -> tuple[str, exp.Expression] | None:
+    """(EXTRACT unit, argument) of ``hour(ts)``, ``extract(hour FROM ts)``, ``date_part('hour', ts)``…"""
+    for cls, unit in _PART_FUNCTIONS.items():
+        if type(node) is cls and isinstance(node.this, exp.Expression):
+            return unit, node.this
+    part = _part(node)
+    if part and part[0] in _PART_UNITS:
+        return ("doy" if part[0] == "dayofyear" else part[0]), part[1]
     return None
 
 
@@ -182,7 +267,10 @@ _FRACTIONAL_FUNCTIONS = (
 
 
 def _is_fractional(node: exp.Expression) -> bool:
-    """Whether ``node`` is visibly a double (no types are known here, so only what shows)."""
+    """Whether ``node`` is a double or decimal: by its inferred type, else by what shows."""
+    typ = _type_of(node)
+    if typ is not None:
+        return typ.is_type(*exp.DataType.REAL_TYPES)
     node = node.unnest()
     if isinstance(node, exp.Div | exp.Cast | exp.Literal):
         if isinstance(node, exp.Cast):
@@ -202,6 +290,50 @@ def spark_round_to_integer(node: exp.Expression) -> exp.Expression:
     truncates. ``bround`` first, where the operand visibly is a double."""
     if isinstance(node, exp.Cast) and node.to.this in _INTEGER_TYPES and _is_fractional(node.this):
         return exp.Cast(this=_fn("bround", node.this.copy(), exp.Literal.number(0)), to=node.to.copy())
+    return node
+
+
+def _is_instant(node: exp.Expression) -> bool:
+    typ = _type_of(node)
+    return typ is not None and typ.is_type(exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMPLTZ)
+
+
+def _instant_text(node: exp.Expression) -> exp.Expression:
+    return exp.Concat(
+        expressions=[exp.cast(node.copy(), exp.DataType.Type.TEXT), exp.Literal.string("+00")], safe=True
+    )
+
+
+def spark_instant_text(node: exp.Expression) -> exp.Expression:
+    """An instant as text: DuckDB (and PostgreSQL) write ``2026-09-01 01:20:25.59381+00`` in UTC,
+    Spark leaves out the ``+00``; evidence keys built from times must match."""
+    if isinstance(node, exp.Cast) and node.to.is_type(*exp.DataType.TEXT_TYPES) and _is_instant(node.this):
+        return _instant_text(node.this)
+    if isinstance(node, exp.DPipe | exp.Concat):
+        parts = [node.this, node.expression] if isinstance(node, exp.DPipe) else node.expressions
+        if any(_is_instant(p) for p in parts):
+            # A new node, so that the pass does not visit (and wrap) the parts again.
+            new = node.copy()
+            parts = [new.this, new.expression] if isinstance(new, exp.DPipe) else new.expressions
+            for original, part in zip([node.this, node.expression] if isinstance(node, exp.DPipe)
+                                      else node.expressions, parts, strict=True):  # fmt: skip
+                if _is_instant(original):
+                    part.replace(_instant_text(part))
+            return new
+    return node
+
+
+def spark_calendar_parts(node: exp.Expression) -> exp.Expression:
+    """DuckDB's seconds part is a whole number, Spark's EXTRACT(SECOND …) a DECIMAL with the
+    microseconds; Spark has ``weekofyear``, not ``week``."""
+    found = _calendar_part(node)
+    if found is None:
+        return node
+    unit, arg = found
+    if unit == "second":
+        return _fn("second", arg.copy())
+    if unit == "week":
+        return _fn("weekofyear", arg.copy())
     return node
 
 
@@ -260,6 +392,26 @@ def postgres_int_div(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def postgres_fractional_mod(node: exp.Expression) -> exp.Expression:
+    """DuckDB takes ``x % m`` of doubles (``round(seconds) % 300``); PostgreSQL only of integers
+    and NUMERIC, so a double operand goes through NUMERIC."""
+    if isinstance(node, exp.Mod) and (_is_fractional(node.this) or _is_fractional(node.expression)):
+        numeric = exp.DataType.Type.DECIMAL
+        mod = _fn("mod", exp.cast(node.this.copy(), numeric), exp.cast(node.expression.copy(), numeric))
+        return exp.cast(mod, exp.DataType.Type.DOUBLE)
+    return node
+
+
+def postgres_calendar_parts(node: exp.Expression) -> exp.Expression:
+    """``hour(ts)`` and friends do not exist in PostgreSQL, and its EXTRACT answers NUMERIC with
+    the seconds' fraction; DuckDB answers whole BIGINTs."""
+    found = _calendar_part(node)
+    if found is None:
+        return node
+    unit, arg = found
+    return _template(f"CAST(FLOOR(EXTRACT({unit.upper()} FROM ts)) AS BIGINT)", "postgres", ts=arg)
+
+
 def postgres_day_of_week(node: exp.Expression) -> exp.Expression:
     """``dayofweek`` / ``isodow`` are EXTRACT(DOW | ISODOW) in PostgreSQL (sqlglot writes functions
     that do not exist); both number the days as DuckDB does."""
@@ -285,7 +437,9 @@ TRANSFORMS: dict[str, tuple[Transform, ...]] = {
         spark_epoch_us,
         spark_instants,
         spark_day_of_week,
+        spark_calendar_parts,
         spark_round_to_integer,
+        spark_instant_text,
     ),
     "postgres": (
         decimal_literals_as_double,
@@ -295,7 +449,9 @@ TRANSFORMS: dict[str, tuple[Transform, ...]] = {
         postgres_epoch_us,
         postgres_round,
         postgres_int_div,
+        postgres_fractional_mod,
         postgres_day_of_week,
+        postgres_calendar_parts,
     ),
 }
 
@@ -305,6 +461,8 @@ def to_dialect(tree: exp.Expression, dialect: str) -> str:
     if dialect not in TRANSFORMS:
         raise ValueError(f"no SQL dialect rules for {dialect!r}; known: {', '.join(TRANSFORMS)}")
     out = tree.copy()
+    if TRANSFORMS[dialect]:
+        _annotate(out)
     for transform in TRANSFORMS[dialect]:
         out = out.transform(transform, copy=False)
     return out.sql(dialect=dialect)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from frontdesk.engine import dialects
 from frontdesk.engine.calendars import Calendar, bucket_table, builtin_calendars
 from frontdesk.engine.catalog import Indicator, builtin_views
 from frontdesk.engine.compiler import BUCKETS_TABLE, compile_queries, evidence_query, view_sql
@@ -240,7 +241,7 @@ class Engine(ABC):
     def table_rows(self, name: str) -> list[dict]:
         """A (small) canonical table as plain rows: agents, teams, sites."""
         cols = ", ".join(f'"{c}"' for c in table(name).columns)
-        return self.query(f'SELECT {cols} FROM "{name}"').to_pylist()
+        return self.query(dialects.transpile(f'SELECT {cols} FROM "{name}"', self.dialect)).to_pylist()
 
     def agents(self) -> list[dict]:
         """The agents table as plain rows, by agent_id."""

@@ -45,6 +45,8 @@ class DuckDBEngine(Engine):
     ) -> None:
         super().__init__(store, calendars, view_params)
         self.con = duckdb.connect(":memory:")
+        # Instants cast to text must not depend on the process's TZ (pytest-django sets one).
+        self.con.execute("SET TimeZone = 'UTC'")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         if memory_limit:
