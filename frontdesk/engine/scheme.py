@@ -61,6 +61,8 @@ class Scheme:
     dimensions: tuple[Dimension, ...]
     grades: tuple[Grade, ...]
     source_text: str = field(repr=False, default="")
+    # The whole parsed document, for sections other modules own (results: bonus, promotion …).
+    raw: dict[str, Any] = field(repr=False, default_factory=dict, compare=False, hash=False)
 
     @property
     def version_id(self) -> str:
@@ -156,6 +158,7 @@ def parse_scheme(text: str, origin: str = "<scheme>", catalog: dict[str, Indicat
         dimensions=tuple(dims),
         grades=grades,
         source_text=text,
+        raw=raw,
     )
 
 
