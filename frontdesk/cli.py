@@ -336,11 +336,39 @@ def scheme_show(file: Path | None) -> None:
         click.echo(f"  {d.name_en} / {d.name_zh}: weight {d.weight:g}")
         for i in d.indicators:
             ind = cat[i.code]
+            rule = f"target {i.target:g}, floor {i.floor:g}" if i.curve == "linear" else i.curve
             click.echo(
-                f"    {i.code:<26} {ind.name_en} / {ind.name_zh}: weight {i.weight:g}, "
-                f"target {i.target:g}, floor {i.floor:g} {ind.unit} ({i.curve})"
+                f"    {i.code:<26} {ind.name_en} / {ind.name_zh}: weight {i.weight:g}, {rule} {ind.unit}"
+                f" [{', '.join(s.cycles_of(d, i))}]"
             )
-    click.echo("  grades: " + ", ".join(f"{g.code} ≥ {g.min_total:g}" for g in s.grades))
+    if s.grading == "forced":
+        click.echo(
+            "  grades (forced distribution): " + ", ".join(f"{g.code} {g.share:g} %" for g in s.grades)
+        )
+    else:
+        click.echo("  grades: " + ", ".join(f"{g.code} ≥ {g.min_total:g}" for g in s.grades))
+    for r in s.critical:
+        click.echo(f"  critical failure: {r.indicator} > {r.above:g} caps the grade at {r.cap_grade}")
+    if s.weights_360:
+        click.echo("  360 weights: " + ", ".join(f"{k} {v:g} %" for k, v in s.weights_360.items()))
+
+
+@scheme.command("diff")
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def scheme_diff(old: Path, new: Path) -> None:
+    """What changes from scheme OLD to scheme NEW: versions, weights, targets, curves, grades."""
+    from frontdesk.engine.scheme import diff_schemes
+
+    try:
+        a, b = load_scheme(old), load_scheme(new)
+    except SchemeError as e:
+        raise BadInput(str(e)) from None
+    changes = diff_schemes(a, b)
+    if not changes:
+        click.echo(f"no differences in rules ({a.version_id} → {b.version_id})")
+    for line in changes:
+        click.echo(line)
 
 
 @scheme.command("validate")
@@ -374,38 +402,104 @@ def serve(workspace: Path | None, host: str, port: int) -> None:
 
 @main.command()
 @workspace_option
-@click.option("--agents", default=200, show_default=True, type=click.IntRange(2, 100_000))
-@click.option("--months", default=1, show_default=True, type=click.IntRange(1, 24))
+@click.option(
+    "--interactions", default=1_000_000, show_default=True, type=click.IntRange(1_000, 2_000_000_000),
+    help="About how many contacts to generate (any number; the data is cut at a day boundary).",
+)  # fmt: skip
+@click.option("--agents", default=100, show_default=True, type=click.IntRange(2, 100_000))
 @click.option("--seed", default=7, show_default=True, type=int)
-@click.option("--repeat", default=3, show_default=True, type=click.IntRange(1, 20))
+@click.option(
+    "--repeat", default=3, show_default=True, type=click.IntRange(1, 20), help="Best of this many runs."
+)
+@click.option(
+    "--cache", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder for generated datasets (default: <workspace>/cache/bench with --workspace, "
+    "else ~/.cache/frontdesk/bench).",
+)  # fmt: skip
+@click.option("--memory-limit", default=None, help="DuckDB memory_limit for the engine, e.g. 3GB.")
+@click.option(
+    "--threads", default=None, type=click.IntRange(1, 1024), help="DuckDB threads (default: all cores)."
+)
+@click.option(
+    "--baseline/--no-baseline", default=True, show_default=True,
+    help="Also run the pandas baseline and compare (it needs far more memory than the engine).",
+)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="End with one JSON line of results.")
-def bench(workspace: Path | None, agents: int, months: int, seed: int, repeat: int, as_json: bool) -> None:
-    """Time every v0 indicator on the engine against the pandas baseline, on generated data.
+def bench(
+    workspace: Path | None,
+    interactions: int,
+    agents: int,
+    seed: int,
+    repeat: int,
+    cache: Path | None,
+    memory_limit: str | None,
+    threads: int | None,
+    baseline: bool,
+    as_json: bool,
+) -> None:
+    """Every built-in indicator on the engine against a plain pandas baseline, on generated data.
 
-    With --workspace, data generated there is kept and reused; otherwise a temporary folder is used.
+    Generates about --interactions contacts for --agents agents (kept in the cache for next time),
+    computes every indicator for each month and quarter the data covers on the engine and in
+    pandas, each in its own process, and checks that both agree. Exit status 1 if they differ.
     """
-    import tempfile
+    from datetime import timedelta
 
     try:
-        from frontdesk.bench.run import run_bench
+        from frontdesk.bench.run import default_cache, prepare_dataset, run_bench
     except ImportError as e:  # pandas is a test/bench extra
         raise BadInput(f"bench needs the test extras (pip install -e '.[test]'): {e}") from None
 
-    with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as tmp:
-        root = resolve_root(workspace) if workspace else Path(tmp)
-        ws = init_workspace(root)
-        if not ws.store().files("interactions"):
-            _generate(ws, agents, months, "2026-07", seed)
-        periods = _periods_with_data(ws)
-        result = run_bench(ws.store(), periods, ws.timezone, repeat=repeat)
+    if cache is None:
+        cache = resolve_root(workspace) / "cache" / "bench" if workspace else default_cache()
+    bar, update = _progress("generating")
+    with bar:
+        data, generated = prepare_dataset(interactions, agents, seed=seed, cache=cache, progress=update)
+    verb = f"generated in {data.generated_s:.0f} s" if generated else "reused"
     click.echo(
-        f"{result.interactions:,} interactions, {result.agents} agents, {result.indicators} indicators: "
-        f"engine {result.engine_s:.3f} s, pandas {result.baseline_s:.3f} s, "
-        f"{result.ratio:.1f}x faster, peak RSS {result.peak_rss_mb:.0f} MB, results equal: {result.equal}"
+        f"data: {data.interactions:,} contacts (asked {data.requested:,}), {data.agents:,} agents, "
+        f"{data.first_day} to {data.end_day - timedelta(days=1)}; {verb}: {data.root}"
     )
+    if not baseline:
+        click.echo("pandas baseline: skipped (--no-baseline)")
+    result, comparison = run_bench(
+        data,
+        repeat=repeat,
+        memory_limit=memory_limit,
+        threads=threads,
+        baseline=baseline,
+        log=lambda msg: click.echo(msg, err=True),
+    )
+    click.echo(
+        f"{result.indicators} indicators × {len(result.periods)} periods ({', '.join(result.periods)})"
+    )
+    limits = f"memory_limit {memory_limit or 'default'}, threads {threads or result.cpus}"
+    click.echo(
+        f"engine: {result.engine_s:.3f} s (best of {repeat}; {limits}), peak RSS {result.peak_rss_mb:,.0f} MB"
+    )
+    for label, secs in result.engine_period_s.items():
+        base = result.baseline_period_s.get(label)
+        click.echo(
+            f"  {label:<8} engine {secs:7.3f} s" + (f"   pandas {base:7.3f} s" if base is not None else "")
+        )
+    if result.baseline_s is not None:
+        click.echo(
+            f"pandas: {result.baseline_s:.3f} s, peak RSS {result.baseline_peak_rss_mb:,.0f} MB; "
+            f"engine {result.ratio:.1f}x faster"
+        )
+    if comparison is not None:
+        click.echo(
+            f"results equal: {comparison.equal} ({comparison.checked:,} agent × indicator × period values, "
+            f"{comparison.with_value:,} available; {comparison.mismatch_count:,} differ)"
+        )
+        for m in comparison.mismatches:
+            click.echo(
+                f"  differs: {m.period} {m.agent_id} {m.indicator}: engine {m.engine[0]} (n {m.engine[1]}), "
+                f"pandas {m.baseline[0]} (n {m.baseline[1]})"
+            )
     if as_json:
         click.echo(json.dumps(result.to_json()))
-    if not result.equal:
+    if comparison is not None and not comparison.equal:
         raise click.ClickException("the engine and the pandas baseline disagree")
 
 

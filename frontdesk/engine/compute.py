@@ -49,7 +49,8 @@ def compute_scorecards(
     own = engine is None
     eng = engine or DuckDBEngine(store)
     try:
-        inds = [catalog[c] for c in scheme.indicator_codes()]
+        codes = list(dict.fromkeys(scheme.indicator_codes(period.cycle) + scheme.extra_indicator_codes()))
+        inds = [catalog[c] for c in codes]
         agents = agents_in_period(eng.agents(), period)
         measures = eng.measures(inds, period, timezone, agent_ids=[a.agent_id for a in agents])
     finally:

@@ -18,6 +18,11 @@ class IndicatorResult:
     target: float | None = None
     floor: float | None = None
     flags: list[str] = field(default_factory=list)
+    curve: str | None = None
+    raw_value: float | None = None  # before small-sample shrinkage
+    peer_mean: float | None = None  # what a small sample was shrunk toward
+    contribution: float | None = None  # weight × score: points this indicator adds to the total
+    kind: str | None = None  # process | outcome (MISSION S2)
 
 
 @dataclass
@@ -38,6 +43,10 @@ class Scorecard:
     flags: list[str] = field(default_factory=list)
     indicators: dict[str, IndicatorResult] = field(default_factory=dict)
     name_zh: str | None = None
+    rank_site: int | None = None
+    bonus_points: float = 0.0
+    capped_by: str | None = None  # the critical-failure rule that capped the grade
+    process_share: float | None = None  # share of the total's weight on process indicators
 
     def to_json(self) -> dict[str, Any]:
         """The DESIGN.md ``scorecards --format json`` entry for this scorecard."""
@@ -51,6 +60,11 @@ class Scorecard:
             "grade": self.grade,
             "rank_team": self.rank_team,
             "rank_org": self.rank_org,
+            "rank_site": self.rank_site,
+            "bonus_points": self.bonus_points,
+            "capped_by": self.capped_by,
+            "process_share": self.process_share,
+            "outcome_share": None if self.process_share is None else round(1.0 - self.process_share, 6),
             "flags": list(self.flags),
             "indicators": {
                 code: {k: v for k, v in asdict(r).items() if k != "code"}
