@@ -79,3 +79,20 @@ def test_any_edit_changes_the_version_id_and_the_diff_names_it():
 def test_not_yaml_is_refused_with_the_file_name():
     with pytest.raises(SchemeError, match=r"org\.yaml: not valid YAML"):
         parse_scheme("dimensions: [", "org.yaml")
+
+
+def test_the_documented_example_validates():
+    from pathlib import Path
+
+    doc = (Path(__file__).parent.parent / "docs" / "schemes.md").read_text("utf-8")
+    start = doc.index("```yaml") + len("```yaml")
+    example = doc[start : doc.index("```", start)]
+    example = "\n".join(line for line in example.splitlines() if not line.startswith("results:"))
+    s = parse_scheme(example, "docs/schemes.md")
+    assert s.critical[0].cap_grade == "C" and s.bonus_items[0].max_points == 5
+    assert [i.curve for d in s.dimensions for i in d.indicators][:4] == [
+        "linear",
+        "linear",
+        "percentile",
+        "steps",
+    ]
