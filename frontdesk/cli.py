@@ -19,6 +19,7 @@ from frontdesk.engine.catalog import builtin_catalog
 from frontdesk.engine.periods import Period, parse_period
 from frontdesk.engine.scheme import SchemeError, load_scheme
 from frontdesk.engine.scorecard import Scorecard
+from frontdesk.review_cli import register as register_review
 from frontdesk.workspace import Workspace, WorkspaceError, init_workspace, open_workspace, resolve_root
 
 DEMO_PASSWORD = "frontdesk"
@@ -552,3 +553,6 @@ def demo(
         return
     click.echo(f"Frontdesk demo at http://{host}:{port}/  (Ctrl-C to stop)")
     _serve(ws, host, port)
+
+
+register_review(main)
