@@ -19,6 +19,7 @@ from frontdesk.engine.catalog import builtin_catalog
 from frontdesk.engine.periods import Period, parse_period
 from frontdesk.engine.scheme import SchemeError, load_scheme
 from frontdesk.engine.scorecard import Scorecard
+from frontdesk.results_cli import register as register_results
 from frontdesk.review_cli import register as register_review
 from frontdesk.workspace import Workspace, WorkspaceError, init_workspace, open_workspace, resolve_root
 
@@ -446,6 +447,8 @@ def bench(
     """
     from datetime import timedelta
 
+    import duckdb
+
     try:
         from frontdesk.bench.run import default_cache, prepare_dataset, run_bench
     except ImportError as e:  # pandas is a test/bench extra
@@ -463,14 +466,20 @@ def bench(
     )
     if not baseline:
         click.echo("pandas baseline: skipped (--no-baseline)")
-    result, comparison = run_bench(
-        data,
-        repeat=repeat,
-        memory_limit=memory_limit,
-        threads=threads,
-        baseline=baseline,
-        log=lambda msg: click.echo(msg, err=True),
-    )
+    try:
+        result, comparison = run_bench(
+            data,
+            repeat=repeat,
+            memory_limit=memory_limit,
+            threads=threads,
+            baseline=baseline,
+            log=lambda msg: click.echo(msg, err=True),
+        )
+    except (duckdb.Error, MemoryError, RuntimeError, OSError) as e:  # RuntimeError: a killed child
+        reason = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise click.ClickException(
+            f"bench failed: {reason} (see --memory-limit, --threads, --no-baseline)"
+        ) from None
     click.echo(
         f"{result.indicators} indicators × {len(result.periods)} periods ({', '.join(result.periods)})"
     )
@@ -556,3 +565,4 @@ def demo(
 
 
 register_review(main)
+register_results(main)
