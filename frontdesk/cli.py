@@ -377,8 +377,16 @@ def scheme_diff(old: Path, new: Path) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def scheme_validate(file: Path) -> None:
     """Check a scheme file; exit 2 with the reason if it is not valid."""
+    from frontdesk.engine.bonus_pool import BonusRules
+    from frontdesk.engine.development import DevelopmentRules
+    from frontdesk.engine.promotion import PromotionRules
+    from frontdesk.engine.recognition import AnnualExcellentRules, ServiceStarRules
+
     try:
         s = load_scheme(file)
+        # The results section (docs/results.md) is read by its own modules: check it too.
+        for rules in (BonusRules, PromotionRules, ServiceStarRules, AnnualExcellentRules, DevelopmentRules):
+            rules.from_scheme(s)
     except SchemeError as e:
         raise BadInput(str(e)) from None
     click.echo(f"{file}: valid ({s.version_id}, {len(s.indicator_codes())} indicators)")

@@ -43,3 +43,15 @@ def test_an_invalid_scheme_exits_2_naming_the_entry(tmp_path):
     result = CliRunner().invoke(main, ["scheme", "validate", str(bad)])
     assert result.exit_code == 2
     assert "indicator csat" in result.output and "target 50 must be above floor 90" in result.output
+
+
+def test_scheme_validate_checks_the_results_section(tmp_path):
+    from frontdesk.engine.scheme import default_scheme_text
+
+    bad = tmp_path / "s.yaml"
+    bad.write_text(default_scheme_text() + "results:\n  bonus: {top_fraction: 150%}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["scheme", "validate", str(bad)])
+    assert result.exit_code == 2
+    assert "results.bonus: top_fraction" in result.output
+    ok = CliRunner().invoke(main, ["scheme", "validate", "frontdesk/engine/schemes/default.yaml"])
+    assert ok.exit_code == 0 and "valid" in ok.output
