@@ -195,9 +195,12 @@ def _compute(ws: Workspace, periods: list[Period], engine_name: str = "duckdb") 
         with bar:
             for i, period in enumerate(periods):
                 cards = compute_scorecards(ws.store(), period, scheme, ws.timezone, engine=engine)
-                store.save_scorecards(
-                    cards, period=period.label, cycle=period.cycle, scheme_version=scheme.version_id
-                )
+                try:
+                    store.save_scorecards(
+                        cards, period=period.label, cycle=period.cycle, scheme_version=scheme.version_id
+                    )
+                except store.CycleClosed as e:
+                    raise BadInput(str(e)) from None
                 out[period.label] = cards
                 update(i + 1, len(periods))
     finally:
@@ -233,10 +236,13 @@ def compute(workspace: Path | None, period_text: str, cycle: str | None, engine:
     _compute(ws, periods, engine)
 
 
-def _scorecards_json(period: str, cycle: str, cards: list[Scorecard]) -> dict[str, Any]:
+def _scorecards_json(
+    period: str, cycle: str, cards: list[Scorecard], state: str | None = None
+) -> dict[str, Any]:
     return {
         "period": period,
         "cycle": cycle,
+        "state": state,
         "scheme_version": cards[0].scheme_version if cards else None,
         "scorecards": [c.to_json() for c in cards],
     }
@@ -266,7 +272,13 @@ def scorecards(workspace: Path | None, period_text: str, cycle: str | None, fmt:
     codes = list(cards[0].indicators)
     if fmt == "json":
         click.echo(
-            json.dumps(_scorecards_json(period.label, period.cycle, cards), ensure_ascii=False, indent=1)
+            json.dumps(
+                _scorecards_json(
+                    period.label, period.cycle, cards, store.cycle_state(period.label, period.cycle)
+                ),
+                ensure_ascii=False,
+                indent=1,
+            )
         )
     elif fmt == "csv":
         buf = io.StringIO()
@@ -556,6 +568,12 @@ def demo(
         click.echo(f"reusing the demo data already in {root}")
     results = _compute(ws, _periods_with_data(ws))
     store = _web(ws)
+    # A demo shows finished results: each computed cycle goes through review to published.
+    for label in results:
+        kind = parse_period(label).cycle
+        if store.cycle_state(label, kind) == "computed":
+            store.transition(label, kind, "in_review", note="demo")
+            store.transition(label, kind, "published", note="demo")
     who = store.create_demo_users(password=DEMO_PASSWORD)
     latest = list(results)[-1]
     cards = results[latest]

@@ -216,3 +216,19 @@ def test_lead_sees_the_team_ranking(demo, server, browser):
         assert best["name_zh"] in rows.nth(0).inner_text()
     finally:
         context.close()
+
+
+def test_the_json_carries_the_explanation_and_the_cycle_state(demo):
+    ws, _ = demo
+    out = latest_scorecards(ws)
+    assert out["state"] == "published"  # the demo publishes what it computed
+    card = out["scorecards"][0]
+    assert {"rank_site", "bonus_points", "capped_by", "process_share", "outcome_share"} <= set(card)
+    assert card["process_share"] + card["outcome_share"] == pytest.approx(1.0)
+    for ind in card["indicators"].values():
+        assert {"curve", "contribution", "kind", "target", "floor"} <= set(ind)
+        if ind["score"] is not None:
+            assert ind["contribution"] == pytest.approx(ind["weight"] * ind["score"], abs=1e-3)
+    assert sum(i["contribution"] or 0 for i in card["indicators"].values()) + card[
+        "bonus_points"
+    ] == pytest.approx(card["total"], abs=0.01)

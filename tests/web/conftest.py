@@ -162,8 +162,12 @@ def build_appraisal_data() -> AppraisalData:
     return AppraisalData(sites, teams, agents, runs, names=INDICATOR_NAMES)
 
 
-def load_appraisal_data(data: AppraisalData) -> dict:
-    """Store ``data`` through the web store, with the demo logins; returns ``create_demo_users``' answer."""
+def load_appraisal_data(data: AppraisalData, publish: bool = True) -> dict:
+    """Store ``data`` through the web store, with the demo logins; returns ``create_demo_users``' answer.
+
+    Each cycle is then taken through review to published (as in a demo workspace), so that every role
+    sees it; with ``publish=False`` the cycles stay computed, seen only by those who oversee all.
+    """
     from frontdesk.web.appraisal import store
 
     store.register_indicator_names(data.names)
@@ -172,6 +176,9 @@ def load_appraisal_data(data: AppraisalData) -> dict:
         store.save_scorecards(
             run.cards, period=run.period, cycle=run.cycle, scheme_version=run.scheme_version
         )
+        if publish:
+            store.transition(run.period, run.cycle, "in_review")
+            store.transition(run.period, run.cycle, "published")
     return store.create_demo_users(PASSWORD)
 
 
@@ -188,7 +195,8 @@ def appraisal_data() -> AppraisalData:
 
 @pytest.fixture
 def appraisal(db, appraisal_data: AppraisalData) -> AppraisalData:
-    """The test organisation stored in the test database, with logins director, lead (T1), agent (A001)."""
+    """The test organisation stored in the test database, with logins director, lead (T1), agent (A001);
+    every cycle published."""
     demo = load_appraisal_data(appraisal_data)
     assert (demo["team_id"], demo["agent_id"]) == ("T1", "A001")
     return appraisal_data

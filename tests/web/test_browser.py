@@ -145,3 +145,23 @@ def test_scorecard_on_a_phone(page_for, stored):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=SCREENSHOT, full_page=True)
     assert os.path.getsize(SCREENSHOT) > 10_000
+
+
+def test_director_closes_a_cycle_on_a_phone(page_for, stored):
+    from frontdesk.web.appraisal import store
+
+    page = page_for(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    sign_in(page, "director")
+    page.goto("/cycles/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.accept()))
+    row = page.locator("table.cycles tbody tr", has_text="2026-10")
+    row.locator("button", has_text="关闭（冻结）").click()
+    page.wait_for_load_state("networkidle")
+    assert dialogs and "2026-10" in dialogs[0]
+    assert "2026-10 (月度) 现为“已关闭”。" in page.locator(".messages").inner_text()
+    assert store.cycle_state("2026-10", "monthly") == "closed"
+    assert page.locator("table.cycles tbody tr", has_text="2026-10").locator("button").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path="/tmp/frontdesk-cycles-phone.png", full_page=True)

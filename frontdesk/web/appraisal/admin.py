@@ -1,6 +1,20 @@
+"""The Django admin. A closed cycle is read-only here too: its cycle, runs, scorecards and indicator
+results show without save or delete buttons, and a forged POST is refused (403). Cycles, their
+runs and their history are never edited here at all: states change on the cycles page, runs are
+made by computing."""
+
 from django.contrib import admin
 
-from frontdesk.web.appraisal.models import Agent, IndicatorRecord, ScorecardRecord, ScorecardRun, Site, Team
+from frontdesk.web.appraisal.models import (
+    Agent,
+    Cycle,
+    CycleTransition,
+    IndicatorRecord,
+    ScorecardRecord,
+    ScorecardRun,
+    Site,
+    Team,
+)
 
 
 @admin.register(Site)
@@ -26,10 +40,65 @@ class AgentAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Shown, never added, changed or deleted through the admin."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class TransitionInline(admin.TabularInline):
+    model = CycleTransition
+    extra = 0
+    fields = ("at", "from_state", "to_state", "by", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Cycle)
+class CycleAdmin(ViewOnlyAdmin):
+    list_display = ("period", "kind", "state", "state_changed_at", "created_at")
+    list_filter = ("kind", "state")
+    search_fields = ("period",)
+    inlines = (TransitionInline,)
+
+
+@admin.register(CycleTransition)
+class CycleTransitionAdmin(ViewOnlyAdmin):
+    list_display = ("cycle", "from_state", "to_state", "at", "by", "note")
+    list_filter = ("to_state", "cycle__kind")
+    list_select_related = ("cycle", "by")
+
+
 @admin.register(ScorecardRun)
-class ScorecardRunAdmin(admin.ModelAdmin):
-    list_display = ("period", "cycle", "scheme_version", "computed_at")
-    list_filter = ("cycle", "scheme_version")
+class ScorecardRunAdmin(ViewOnlyAdmin):
+    list_display = ("cycle", "number", "superseded", "scheme_version", "computed_at")
+    list_filter = ("cycle__kind", "superseded", "scheme_version")
+    list_select_related = ("cycle",)
+
+
+class FrozenWhenClosedAdmin(admin.ModelAdmin):
+    """Editable while the row's cycle is open; view-only once it is closed."""
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not (obj and obj.in_closed_cycle())
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not (obj and obj.in_closed_cycle())
 
 
 class IndicatorInline(admin.TabularInline):
@@ -37,21 +106,31 @@ class IndicatorInline(admin.TabularInline):
     extra = 0
     fields = ("code", "value", "n", "score", "weight", "target", "floor", "flags")
 
+    # ``obj`` is the scorecard the inline sits in.
+    def has_add_permission(self, request, obj=None) -> bool:
+        return super().has_add_permission(request, obj) and not (obj and obj.in_closed_cycle())
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not (obj and obj.in_closed_cycle())
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not (obj and obj.in_closed_cycle())
+
 
 @admin.register(ScorecardRecord)
-class ScorecardRecordAdmin(admin.ModelAdmin):
+class ScorecardRecordAdmin(FrozenWhenClosedAdmin):
     list_display = ("agent", "run", "team", "total", "grade", "rank_team", "rank_org")
-    list_filter = ("run__cycle", "run__period", "grade")
+    list_filter = ("run__cycle__kind", "run__cycle__period", "run__superseded", "grade")
     search_fields = ("agent__agent_id", "agent__name", "agent__name_zh")
-    list_select_related = ("agent", "run", "team")
+    list_select_related = ("agent", "run__cycle", "team")
     raw_id_fields = ("agent", "team", "site", "run")
     inlines = (IndicatorInline,)
 
 
 @admin.register(IndicatorRecord)
-class IndicatorRecordAdmin(admin.ModelAdmin):
+class IndicatorRecordAdmin(FrozenWhenClosedAdmin):
     list_display = ("scorecard", "code", "value", "n", "score", "weight")
     list_filter = ("code",)
     search_fields = ("code", "scorecard__agent__agent_id")
-    list_select_related = ("scorecard__agent", "scorecard__run")
+    list_select_related = ("scorecard__agent", "scorecard__run__cycle")
     raw_id_fields = ("scorecard",)

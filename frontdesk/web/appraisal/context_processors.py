@@ -7,17 +7,24 @@ from typing import Any
 from django.http import HttpRequest
 
 from frontdesk.web.accounts.models import role_of
-from frontdesk.web.appraisal.permissions import SEES_EVERYONE, SEES_SUPERVISED_TEAMS, own_agent
+from frontdesk.web.appraisal.permissions import (
+    SEES_EVERYONE,
+    SEES_SUPERVISED_TEAMS,
+    may_view_cycles,
+    own_agent,
+)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """``role`` (code or None), ``nav_own_agent`` (the user's agent or None), ``nav_ranking`` (bool)."""
+    """``role`` (code or None), ``nav_own_agent`` (the user's agent or None), ``nav_ranking`` and
+    ``nav_cycles`` (bools: whether to link the ranking and the cycles page)."""
     user = getattr(request, "user", None)
     role = role_of(user)
     if role is None:
-        return {"role": None, "nav_own_agent": None, "nav_ranking": False}
+        return {"role": None, "nav_own_agent": None, "nav_ranking": False, "nav_cycles": False}
     return {
         "role": role,
         "nav_own_agent": own_agent(user),
         "nav_ranking": role in SEES_EVERYONE or role in SEES_SUPERVISED_TEAMS,
+        "nav_cycles": may_view_cycles(user),
     }

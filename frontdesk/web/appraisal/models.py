@@ -1,17 +1,29 @@
-"""The organisation and its stored scorecards.
+"""The organisation, its appraisal cycles and their stored scorecards.
 
 Sites, teams and agents mirror the canonical ``sites``, ``teams`` and ``agents`` tables
 (``frontdesk.engine.tables``); scorecards mirror ``frontdesk.engine.scorecard``. A scorecard keeps
-the team and site the agent belonged to when it was computed.
+the team and site the agent belonged to when it was computed. A ``Cycle`` owns its runs; a closed
+cycle refuses every change to itself, its runs, scorecards and indicator results (``CycleClosed``).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from frontdesk.web.appraisal.lifecycle import (
+    STATE_NOTES,
+    CycleClosed,
+    CycleError,
+    CycleState,
+    closed_message,
+)
 
 
 class _Named(models.Model):
@@ -97,33 +109,303 @@ class Agent(_Named):
         verbose_name_plural = _("agents")
 
 
-class Cycle(models.TextChoices):
+class CycleKind(models.TextChoices):
     MONTHLY = "monthly", _("Monthly")
     QUARTERLY = "quarterly", _("Quarterly")
     ANNUAL = "annual", _("Annual")
 
 
-class ScorecardRun(models.Model):
-    """One computation of every scorecard of a period; recomputing replaces it."""
+# The freeze of a closed cycle ------------------------------------------------------------------
+# Enforced here, below every view, the admin and the store: each write path of the ORM that can
+# touch a cycle, its runs, scorecards or indicator results checks the cycle's stored state first.
+# Raw SQL is not guarded; database triggers were left out on purpose (see the README).
+
+
+def _refuse(closed: tuple[str, str] | None) -> None:
+    if closed is not None:
+        raise CycleClosed(closed_message(*closed))
+
+
+class FrozenWhenClosedQuerySet(models.QuerySet):
+    """``update``, ``delete``, ``bulk_create`` and ``bulk_update`` refuse, with ``CycleClosed``, to
+    touch a row of a closed cycle or to put a row into one. The model names the way to its cycle
+    (``cycle_path``) and the foreign key one level up (``parent_field``)."""
+
+    def first_closed(self) -> tuple[str, str] | None:
+        """(period, kind) of a closed cycle some row of this queryset belongs to, or None."""
+        prefix = f"{self.model.cycle_path}__" if self.model.cycle_path else ""
+        return (
+            self.filter(**{f"{prefix}state": CycleState.CLOSED})
+            .order_by()
+            .values_list(f"{prefix}period", f"{prefix}kind")
+            .first()
+        )
+
+    def refuse_parents(self, parent_ids: set) -> None:
+        """``CycleClosed`` if one of these parents (rows of ``parent_field``'s model) is in a closed cycle."""
+        field = self.model.parent_field
+        parent_ids = parent_ids - {None}
+        if field is not None and parent_ids:
+            parent = self.model._meta.get_field(field).related_model
+            _refuse(parent.objects.filter(pk__in=parent_ids).first_closed())
+
+    def _parents_of(self, objs: list) -> set:
+        field = self.model.parent_field
+        return {getattr(o, f"{field}_id") for o in objs} if field else set()
+
+    def update(self, **kwargs):
+        _refuse(self.first_closed())
+        field = self.model.parent_field
+        for key in (field, f"{field}_id") if field else ():
+            if key in kwargs:
+                value = kwargs[key]
+                if not isinstance(value, models.Model | int | str | None):
+                    raise CycleError(f"{key}: move rows to another {key} by value, not by an expression")
+                self.refuse_parents({getattr(value, "pk", value)})
+        return super().update(**kwargs)
+
+    def delete(self):
+        _refuse(self.first_closed())
+        return super().delete()
+
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        self.refuse_parents(self._parents_of(objs))
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        _refuse(self.filter(pk__in=[o.pk for o in objs]).first_closed())
+        self.refuse_parents(self._parents_of(objs))
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+class FrozenWhenClosed(models.Model):
+    """A row that belongs to a cycle: ``save`` and ``delete`` refuse while the cycle is closed,
+    and ``save`` refuses to move a row into a closed cycle."""
+
+    cycle_path = ""  # the lookup from this model to its Cycle; "" for the Cycle itself
+    parent_field: str | None = None  # the foreign key to the model one level up
+
+    class Meta:
+        abstract = True
+
+    def refuse_if_closed(self) -> None:
+        """``CycleClosed`` if this row is stored in a closed cycle or points into one."""
+        objects = type(self).objects
+        if not self._state.adding and self.pk is not None:
+            _refuse(objects.filter(pk=self.pk).first_closed())
+        if self.parent_field is not None:
+            objects.refuse_parents({getattr(self, f"{self.parent_field}_id")})
+
+    def in_closed_cycle(self) -> bool:
+        """Whether this row is stored in a closed cycle."""
+        return self.pk is not None and type(self).objects.filter(pk=self.pk).first_closed() is not None
+
+    def clean(self) -> None:
+        """Forms (the admin's included) refuse a row of a closed cycle as a validation error."""
+        super().clean()
+        try:
+            self.refuse_if_closed()
+        except CycleClosed:
+            raise ValidationError(_("This cycle is closed: its results can no longer change.")) from None
+
+    def save(self, *args, **kwargs):
+        self.refuse_if_closed()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.refuse_if_closed()
+        return super().delete(*args, **kwargs)
+
+
+# Cycles, their runs and their history ----------------------------------------------------------
+
+
+class CycleQuerySet(FrozenWhenClosedQuerySet):
+    """Besides the freeze: a state changes only through ``Cycle.save``, which records it."""
+
+    def update(self, **kwargs):
+        if "state" in kwargs:
+            raise CycleError("change a cycle's state with store.transition, which records the change")
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if any(o.state != CycleState.DRAFT for o in objs):
+            raise CycleError(
+                "create cycles in another state than draft one by one, so the change is recorded"
+            )
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if "state" in fields:
+            raise CycleError("change a cycle's state with store.transition, which records the change")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+class Cycle(FrozenWhenClosed):
+    """One appraisal of one period: draft → computed → in review → published → closed.
+
+    Its runs are the computations of the period; the newest is current, earlier ones are kept,
+    superseded. Every change of ``state`` appends a ``CycleTransition``; once closed, nothing of
+    the cycle changes again.
+    """
 
     period = models.CharField(_("period"), max_length=16)
-    cycle = models.CharField(_("cycle"), max_length=16, choices=Cycle.choices)
+    kind = models.CharField(_("cycle"), max_length=16, choices=CycleKind.choices)
+    state = models.CharField(_("state"), max_length=16, choices=CycleState.choices, default=CycleState.DRAFT)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
+
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = (
+            models.UniqueConstraint(fields=["period", "kind"], name="one_cycle_per_period_and_kind"),
+        )
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
+
+    def __str__(self) -> str:
+        return f"{self.period} ({self.get_kind_display()})"
+
+    @property
+    def state_note(self) -> str:
+        """What the state means to a reader: "Draft — nothing computed yet", …"""
+        return STATE_NOTES[CycleState(self.state)]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == CycleState.CLOSED
+
+    def save(
+        self, *args, changed_by: Any = None, run_number: int | None = None, note: str = "", **kwargs
+    ) -> None:
+        """Save, appending a ``CycleTransition`` (by ``changed_by``, for ``run_number``, with
+        ``note``) when the state differs from the stored one; ``CycleClosed`` when the stored
+        cycle is closed."""
+        stored = None
+        if not self._state.adding and self.pk is not None:
+            stored = Cycle.objects.filter(pk=self.pk).values_list("state", "period", "kind").first()
+        if stored is not None and stored[0] == CycleState.CLOSED:
+            raise CycleClosed(closed_message(stored[1], stored[2]))
+        from_state = stored[0] if stored is not None else CycleState.DRAFT
+        changed = self.state != from_state
+        if changed:
+            self.state_changed_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "state", "state_changed_at"}
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            models.Model.save(self, *args, **kwargs)  # the stored state was checked just above
+            if changed:
+                CycleTransition.objects.create(
+                    cycle=self,
+                    from_state=from_state,
+                    to_state=self.state,
+                    by=changed_by,
+                    run_number=run_number,
+                    note=note,
+                )
+
+    def current_run(self) -> ScorecardRun | None:
+        return self.runs.filter(superseded=False).first()
+
+
+class ScorecardRun(FrozenWhenClosed):
+    """One computation of every scorecard of a cycle. Recomputing adds a run with the next number
+    and marks the earlier one superseded; the current run is the one not superseded."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="runs", verbose_name=_("cycle"))
+    number = models.PositiveIntegerField(_("run number"), default=1)
+    superseded = models.BooleanField(_("superseded"), default=False)
     scheme_version = models.CharField(_("scheme version"), max_length=64)
     computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
 
+    cycle_path = "cycle"
+    parent_field = "cycle"
+    objects = FrozenWhenClosedQuerySet.as_manager()
+
     class Meta:
-        ordering = ("-computed_at",)
+        ordering = ("-computed_at", "-number")
         constraints = (
-            models.UniqueConstraint(fields=["period", "cycle"], name="one_run_per_period_and_cycle"),
+            models.UniqueConstraint(fields=["cycle", "number"], name="one_number_per_run_of_a_cycle"),
+            models.UniqueConstraint(
+                fields=["cycle"], condition=models.Q(superseded=False), name="one_current_run_per_cycle"
+            ),
         )
         verbose_name = _("scorecard run")
         verbose_name_plural = _("scorecard runs")
 
     def __str__(self) -> str:
-        return f"{self.period} ({self.get_cycle_display()}, {self.scheme_version})"
+        return f"{self.cycle} #{self.number} ({self.scheme_version})"
 
 
-class ScorecardRecord(models.Model):
+APPEND_ONLY = "the history of cycle states is append-only: entries are never changed or deleted"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise CycleError(APPEND_ONLY)
+
+    def delete(self):
+        raise CycleError(APPEND_ONLY)
+
+    delete.queryset_only = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        raise CycleError(APPEND_ONLY)
+
+
+class CycleTransition(models.Model):
+    """One change of a cycle's state: who, when, from, to. Append-only."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("cycle")
+    )
+    from_state = models.CharField(_("from"), max_length=16, choices=CycleState.choices)
+    to_state = models.CharField(_("to"), max_length=16, choices=CycleState.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty when the change came from the command line (a computation)."),
+    )
+    run_number = models.PositiveIntegerField(
+        _("run number"),
+        null=True,
+        blank=True,
+        help_text=_("The run whose computation made this change; empty for a person's move."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("at", "id")
+        verbose_name = _("cycle state change")
+        verbose_name_plural = _("cycle state changes")
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise CycleError(APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise CycleError(APPEND_ONLY)
+
+
+class ScorecardRecord(FrozenWhenClosed):
     """An agent's scorecard in one run."""
 
     run = models.ForeignKey(
@@ -143,6 +425,12 @@ class ScorecardRecord(models.Model):
     rank_team = models.PositiveIntegerField(_("rank in team"), null=True, blank=True)
     rank_org = models.PositiveIntegerField(_("rank in organisation"), null=True, blank=True)
     flags = models.JSONField(_("flags"), default=list, blank=True)
+    # The rest of the engine's explanation (rank in site, bonus points, cap, process share …).
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+
+    cycle_path = "run__cycle"
+    parent_field = "run"
+    objects = FrozenWhenClosedQuerySet.as_manager()
 
     class Meta:
         ordering = (models.F("rank_org").asc(nulls_last=True), "agent_id")
@@ -154,10 +442,10 @@ class ScorecardRecord(models.Model):
         verbose_name_plural = _("scorecards")
 
     def __str__(self) -> str:
-        return f"{self.agent_id} {self.run.period}"
+        return f"{self.agent_id} {self.run.cycle.period}"
 
 
-class IndicatorRecord(models.Model):
+class IndicatorRecord(FrozenWhenClosed):
     """One indicator on one scorecard; ``value`` None means not available, never zero."""
 
     scorecard = models.ForeignKey(
@@ -172,6 +460,12 @@ class IndicatorRecord(models.Model):
     target = models.FloatField(_("target"), null=True, blank=True)
     floor = models.FloatField(_("floor"), null=True, blank=True)
     flags = models.JSONField(_("flags"), default=list, blank=True)
+    # The rest of the engine's explanation (curve, contribution, raw value and peer mean …).
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+
+    cycle_path = "scorecard__run__cycle"
+    parent_field = "scorecard"
+    objects = FrozenWhenClosedQuerySet.as_manager()
 
     class Meta:
         ordering = ("scorecard", "position")

@@ -2,6 +2,10 @@
 
 Call ``frontdesk.web.setup(workspace)`` once before importing this module. Every function works in
 a few batched queries, never one per agent or indicator.
+
+Cycles: ``save_scorecards`` adds a run and makes the cycle computed; ``transition`` moves it on
+(computed → in_review → published → closed, or in_review → computed); ``cycle_state`` reads it.
+A closed cycle refuses both with ``CycleClosed``, whose message is one line naming the period.
 """
 
 from __future__ import annotations
@@ -12,30 +16,48 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Max
 
 from frontdesk.engine.periods import CYCLES, parse_period
 from frontdesk.engine.scorecard import IndicatorResult, Scorecard
 from frontdesk.web.accounts.models import Profile, Role
 from frontdesk.web.appraisal.indicator_names import register_indicator_names
+from frontdesk.web.appraisal.lifecycle import (
+    CycleClosed,
+    CycleError,
+    CycleState,
+    InvalidTransition,
+    allowed_targets,
+    closed_message,
+)
 from frontdesk.web.appraisal.models import (
     Agent,
+    Cycle,
     IndicatorRecord,
     ScorecardRecord,
     ScorecardRun,
     Site,
     Team,
 )
+from frontdesk.web.appraisal.permissions import may_change_cycle_state
 
 __all__ = [
+    "CycleClosed",
+    "CycleError",
+    "InvalidTransition",
     "create_demo_users",
+    "cycle_state",
     "latest_period",
     "load_scorecards",
     "newest_first",
+    "open_cycle",
     "periods",
     "register_indicator_names",
     "save_scorecards",
     "sync_organisation",
+    "transition",
 ]
 
 DEMO_USERNAMES = ("director", "lead", "agent")
@@ -178,19 +200,45 @@ def _ensure_referenced(cards: list[Scorecard]) -> None:
     )
 
 
-def save_scorecards(cards: list[Scorecard], *, period: str, cycle: str, scheme_version: str) -> None:
-    """Store ``cards`` as the run of ``period`` and ``cycle``, replacing any earlier run of it, atomically.
+def _cycle_kind(cycle: str) -> str:
+    if cycle not in CYCLES:
+        raise ValueError(f"cycle {cycle!r} is not one of {', '.join(CYCLES)}")
+    return cycle
 
+
+def _locked_cycle(label: str, kind: str) -> Cycle | None:
+    """The cycle, its row locked until the transaction ends (PostgreSQL; SQLite writes one at a time)."""
+    return Cycle.objects.select_for_update().filter(period=label, kind=kind).first()
+
+
+def save_scorecards(
+    cards: list[Scorecard], *, period: str, cycle: str, scheme_version: str, by_user: Any = None
+) -> int:
+    """Store ``cards`` as a new run of ``period`` and ``cycle``, atomically, and return its number.
+
+    The new run becomes the current one; earlier runs stay, superseded, for the audit trail. The
+    cycle is created if needed and becomes ``computed`` (from draft, computed, in review or
+    published: new numbers are reviewed again). ``CycleClosed`` when the cycle is closed.
     Agents, teams and sites the cards name but ``sync_organisation`` never saw are created bare,
     so a computation is never lost for want of a roster row.
     """
-    if cycle not in CYCLES:
-        raise ValueError(f"cycle {cycle!r} is not one of {', '.join(CYCLES)}")
+    kind = _cycle_kind(cycle)
     label = parse_period(period).label
     with transaction.atomic():
-        ScorecardRun.objects.filter(period=label, cycle=cycle).delete()
+        owner = _locked_cycle(label, kind)
+        if owner is not None and owner.is_closed:
+            raise CycleClosed(closed_message(label, kind))
+        number = 1
+        if owner is None:
+            owner = Cycle(period=label, kind=kind)
+        else:
+            number += owner.runs.aggregate(last=Max("number"))["last"] or 0
+            owner.runs.filter(superseded=False).update(superseded=True)
+        if owner.pk is None or owner.state != CycleState.COMPUTED:
+            owner.state = CycleState.COMPUTED
+            owner.save(changed_by=by_user, run_number=number)
         _ensure_referenced(cards)
-        run = ScorecardRun.objects.create(period=label, cycle=cycle, scheme_version=scheme_version)
+        run = ScorecardRun.objects.create(cycle=owner, number=number, scheme_version=scheme_version)
         ScorecardRecord.objects.bulk_create(
             [
                 ScorecardRecord(
@@ -203,6 +251,7 @@ def save_scorecards(cards: list[Scorecard], *, period: str, cycle: str, scheme_v
                     rank_team=c.rank_team,
                     rank_org=c.rank_org,
                     flags=list(c.flags),
+                    explanation={k: getattr(c, k) for k in CARD_EXPLANATION},
                 )
                 for c in cards
             ],
@@ -223,25 +272,33 @@ def save_scorecards(cards: list[Scorecard], *, period: str, cycle: str, scheme_v
                     target=r.target,
                     floor=r.floor,
                     flags=list(r.flags),
+                    explanation={k: getattr(r, k) for k in INDICATOR_EXPLANATION},
                 )
                 for c in cards
                 for position, (code, r) in enumerate(c.indicators.items())
             ],
             batch_size=1000,
         )
+    return number
 
 
-def _run(period: str, cycle: str | None) -> ScorecardRun | None:
-    runs = ScorecardRun.objects.filter(period=period)
+# Explanation fields of the engine's dataclasses kept as JSON beside the columns.
+CARD_EXPLANATION = ("rank_site", "bonus_points", "capped_by", "process_share")
+INDICATOR_EXPLANATION = ("curve", "raw_value", "peer_mean", "contribution", "kind")
+
+
+def _current_run(period: str, cycle: str | None) -> ScorecardRun | None:
+    runs = ScorecardRun.objects.filter(cycle__period=period, superseded=False).select_related("cycle")
     if cycle is not None:
-        runs = runs.filter(cycle=cycle)
+        runs = runs.filter(cycle__kind=cycle)
     return runs.order_by("-computed_at").first()
 
 
 def load_scorecards(period: str, cycle: str | None = None) -> list[Scorecard]:
-    """The stored scorecards of ``period`` (any cycle unless one is given), ordered by ``rank_org``
-    (unranked last, then by agent id). An empty list when nothing was computed for it."""
-    run = _run(parse_period(period).label, cycle)
+    """The current run's scorecards of ``period`` (any cycle unless one is given), ordered by
+    ``rank_org`` (unranked last, then by agent id). An empty list when nothing was computed for it.
+    Whatever the cycle's state: the command line is the operator's view."""
+    run = _current_run(parse_period(period).label, cycle)
     if run is None:
         return []
     records = list(ScorecardRecord.objects.filter(run=run).select_related("agent"))
@@ -256,6 +313,7 @@ def load_scorecards(period: str, cycle: str | None = None) -> list[Scorecard]:
             target=i.target,
             floor=i.floor,
             flags=list(i.flags),
+            **{k: v for k, v in (i.explanation or {}).items() if k in INDICATOR_EXPLANATION},
         )
     return [
         Scorecard(
@@ -264,8 +322,8 @@ def load_scorecards(period: str, cycle: str | None = None) -> list[Scorecard]:
             name_zh=r.agent.name_zh or None,
             team_id=r.team_id or "",
             site_id=r.site_id,
-            period=run.period,
-            cycle=run.cycle,
+            period=run.cycle.period,
+            cycle=run.cycle.kind,
             scheme_version=run.scheme_version,
             total=r.total,
             grade=r.grade,
@@ -273,9 +331,53 @@ def load_scorecards(period: str, cycle: str | None = None) -> list[Scorecard]:
             rank_org=r.rank_org,
             flags=list(r.flags),
             indicators=results[r.pk],
+            **{k: v for k, v in (r.explanation or {}).items() if k in CARD_EXPLANATION},
         )
         for r in records
     ]
+
+
+def cycle_state(period: str, cycle: str) -> str | None:
+    """The state of the cycle of ``period`` and ``cycle`` (``"computed"``, …); None when it was
+    neither opened nor computed."""
+    label = parse_period(period).label
+    return Cycle.objects.filter(period=label, kind=_cycle_kind(cycle)).values_list("state", flat=True).first()
+
+
+def open_cycle(period: str, cycle: str) -> str:
+    """Create the cycle of ``period`` and ``cycle`` as a draft if it does not exist; its state."""
+    cycle_row, _ = Cycle.objects.get_or_create(period=parse_period(period).label, kind=_cycle_kind(cycle))
+    return cycle_row.state
+
+
+def transition(period: str, cycle: str, to_state: str, *, by_user: Any = None, note: str = "") -> str:
+    """Move the cycle of ``period`` and ``cycle`` to ``to_state``, recording who (``by_user``;
+    None for the command line), when, from and to. Returns the new state.
+
+    ``InvalidTransition`` (naming the allowed targets) when ``to_state`` may not follow the current
+    state or the cycle does not exist; ``CycleClosed`` when it is closed; ``PermissionDenied``
+    when ``by_user``'s role may not change cycle states.
+    """
+    kind = _cycle_kind(cycle)
+    label = parse_period(period).label
+    if by_user is not None and not may_change_cycle_state(by_user):
+        raise PermissionDenied(f"{by_user} may not change the state of cycle {label} ({kind})")
+    with transaction.atomic():
+        owner = _locked_cycle(label, kind)
+        if owner is None:
+            raise InvalidTransition(f"cycle {label} ({kind}) does not exist: compute it first")
+        if owner.is_closed:
+            raise CycleClosed(closed_message(label, kind))
+        allowed = allowed_targets(owner.state)
+        if to_state not in allowed:
+            if allowed:
+                may = "may go to " + " or ".join(allowed)
+            else:
+                may = "becomes computed by computing it; no other state may follow"
+            raise InvalidTransition(f"cycle {label} ({kind}) is {owner.state}: it {may}, not {to_state!r}")
+        owner.state = to_state
+        owner.save(changed_by=by_user, note=note)
+    return to_state
 
 
 def newest_first(labels: Iterable[str]) -> list[str]:
@@ -290,11 +392,11 @@ def newest_first(labels: Iterable[str]) -> list[str]:
 
 
 def periods(cycle: str | None = None) -> list[str]:
-    """Every period with stored scorecards (of ``cycle`` if given), newest first."""
-    runs = ScorecardRun.objects.all()
+    """Every period with stored scorecards (of ``cycle`` if given), in any state, newest first."""
+    cycles = Cycle.objects.filter(runs__superseded=False)
     if cycle is not None:
-        runs = runs.filter(cycle=cycle)
-    return newest_first(runs.values_list("period", flat=True))
+        cycles = cycles.filter(kind=cycle)
+    return newest_first(cycles.values_list("period", flat=True))
 
 
 def latest_period(cycle: str | None = None) -> str | None:

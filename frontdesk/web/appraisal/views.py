@@ -1,28 +1,46 @@
-"""Pages: home (a redirect by role), the ranking and an agent's scorecard.
+"""Pages: home (a redirect by role), the ranking, an agent's scorecard, and the cycles.
 
-Which agents and teams a user sees is decided in ``permissions``; views only ask.
+Which agents, teams and cycle states a user sees is decided in ``permissions``; views only ask.
+State changes go through ``store.transition``, like the command line's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Avg, Min
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, Min, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from frontdesk.engine.periods import parse_period
 from frontdesk.web.accounts.models import role_of
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.indicator_names import IndicatorLabel, indicator_label
-from frontdesk.web.appraisal.models import Cycle, IndicatorRecord, ScorecardRecord, ScorecardRun
+from frontdesk.web.appraisal.lifecycle import ACTIONS, CycleClosed, CycleError, CycleState, allowed_targets
+from frontdesk.web.appraisal.models import (
+    Cycle,
+    CycleKind,
+    CycleTransition,
+    IndicatorRecord,
+    ScorecardRecord,
+    ScorecardRun,
+)
 from frontdesk.web.appraisal.permissions import (
     SEES_EVERYONE,
     SEES_SUPERVISED_TEAMS,
+    may_change_cycle_state,
+    may_view_cycles,
     own_agent,
     visible_agents,
+    visible_runs,
+    visible_states,
     visible_teams,
 )
 
@@ -52,14 +70,11 @@ def _period_choices(labels: list[str]) -> list[tuple[str, list[str]]]:
     groups: dict[str, list[str]] = {"monthly": [], "quarterly": [], "annual": []}
     for label in labels:
         groups[parse_period(label).cycle].append(label)
-    return [(Cycle(cycle).label, items) for cycle, items in groups.items() if items]
+    return [(CycleKind(cycle).label, items) for cycle, items in groups.items() if items]
 
 
-def _run_for(period: str) -> ScorecardRun:
-    run = ScorecardRun.objects.filter(period=period).order_by("-computed_at").first()
-    if run is None:
-        raise Http404("no scorecards for this period")
-    return run
+def _periods_of(runs) -> list[str]:
+    return store.newest_first(runs.values_list("cycle__period", flat=True))
 
 
 @dataclass
@@ -70,8 +85,10 @@ class RankingRow:
 
 @login_required
 def ranking(request: HttpRequest) -> HttpResponse:
-    """The ranking of the agents the user may see, for one period, optionally one team."""
-    available = store.periods()
+    """The ranking of the agents the user may see, for one period, optionally one team, from the
+    current run of a cycle whose state lets the user see it."""
+    runs = visible_runs(request.user)
+    available = _periods_of(runs)
     period = request.GET.get("period") or (available[0] if available else "")
     teams = visible_teams(request.user)
     team_id = request.GET.get("team", "")
@@ -83,12 +100,13 @@ def ranking(request: HttpRequest) -> HttpResponse:
         "team": team,
         "rows": [],
         "key_labels": [],
+        "sees_computed": CycleState.COMPUTED in visible_states(request.user),
     }
+    if request.GET.get("period") and period not in available:
+        raise Http404("no scorecards for this period")
     if not available:
         return render(request, "appraisal/ranking.html", context)
-    if period not in available:
-        raise Http404("no scorecards for this period")
-    run = _run_for(period)
+    run = runs.filter(cycle__period=period).select_related("cycle").order_by("-computed_at").first()
     records = (
         ScorecardRecord.objects.filter(run=run, agent__in=visible_agents(request.user))
         .select_related("agent", "team")
@@ -120,17 +138,17 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def scorecard(request: HttpRequest, agent_id: str) -> HttpResponse:
-    """One agent's scorecard for one period: 404 when the agent is not one the user may see."""
+    """One agent's scorecard for one period: 404 when the agent is not one the user may see, or
+    the period has no cycle whose state lets the user see it."""
     agent = get_object_or_404(visible_agents(request.user).select_related("team", "site"), pk=agent_id)
-    agent_periods = store.newest_first(
-        ScorecardRun.objects.filter(scorecards__agent=agent).values_list("period", flat=True)
-    )
+    runs = visible_runs(request.user)
+    agent_periods = _periods_of(runs.filter(scorecards__agent=agent))
     period = request.GET.get("period") or (agent_periods[0] if agent_periods else "")
-    if request.GET.get("period") and period not in store.periods():
+    if request.GET.get("period") and period not in _periods_of(runs):
         raise Http404("no scorecards for this period")
     record = (
-        ScorecardRecord.objects.filter(run__period=period, agent=agent)
-        .select_related("run", "team", "site")
+        ScorecardRecord.objects.filter(run__in=runs, run__cycle__period=period, agent=agent)
+        .select_related("run__cycle", "team", "site")
         .order_by("-run__computed_at")
         .first()
     )
@@ -139,6 +157,7 @@ def scorecard(request: HttpRequest, agent_id: str) -> HttpResponse:
         "period": period,
         "period_choices": _period_choices(agent_periods),
         "record": record,
+        "sees_computed": CycleState.COMPUTED in visible_states(request.user),
     }
     if record is not None:
         team_size = ScorecardRecord.objects.filter(run=record.run, team=record.team).count()
@@ -146,3 +165,109 @@ def scorecard(request: HttpRequest, agent_id: str) -> HttpResponse:
         rows = [(indicator_label(i.code), i) for i in record.indicators.order_by("position")]
         context.update(team_size=team_size, org_size=org_size, rows=rows)
     return render(request, "appraisal/scorecard.html", context)
+
+
+# Cycles ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CycleRow:
+    cycle: Cycle
+    current: ScorecardRun | None
+    run_count: int
+    last_change: CycleTransition | None
+    actions: list[tuple[str, str]]  # (target state, button label)
+
+
+def _actions(user: object, cycle: Cycle) -> list[tuple[str, str]]:
+    if not may_change_cycle_state(user):
+        return []
+    return [(target, str(ACTIONS[target])) for target in allowed_targets(cycle.state)]
+
+
+def _cycle_rows(user: object, cycles) -> list[CycleRow]:
+    cycles = list(
+        cycles.annotate(run_count=Count("runs")).prefetch_related(
+            Prefetch("runs", queryset=ScorecardRun.objects.filter(superseded=False), to_attr="current"),
+            Prefetch(
+                "transitions",
+                queryset=CycleTransition.objects.select_related("by").order_by("-at", "-id"),
+                to_attr="history",
+            ),
+        )
+    )
+    order = {label: i for i, label in enumerate(store.newest_first(c.period for c in cycles))}
+    cycles.sort(key=lambda c: (order[c.period], c.kind))
+    return [
+        CycleRow(
+            cycle=c,
+            current=c.current[0] if c.current else None,
+            run_count=c.run_count,
+            last_change=c.history[0] if c.history else None,
+            actions=_actions(user, c),
+        )
+        for c in cycles
+    ]
+
+
+def _require_cycles_viewer(request: HttpRequest) -> None:
+    if not may_view_cycles(request.user):
+        raise PermissionDenied("only administrators, HR / directors and auditors see the cycles")
+
+
+@login_required
+def cycles(request: HttpRequest) -> HttpResponse:
+    """Every cycle with its state, runs and last change; buttons for the moves the user may make."""
+    _require_cycles_viewer(request)
+    return render(
+        request,
+        "appraisal/cycles.html",
+        {
+            "rows": _cycle_rows(request.user, Cycle.objects.all()),
+            "can_change": may_change_cycle_state(request.user),
+        },
+    )
+
+
+@login_required
+def cycle_detail(request: HttpRequest, period: str, kind: str) -> HttpResponse:
+    """One cycle: its state, every run (current and superseded) and its whole history."""
+    _require_cycles_viewer(request)
+    rows = _cycle_rows(request.user, Cycle.objects.filter(period=period, kind=kind))
+    if not rows:
+        raise Http404("no such cycle")
+    row = rows[0]
+    runs = row.cycle.runs.annotate(scorecard_count=Count("scorecards")).order_by("-number")
+    history = sorted(row.cycle.history, key=lambda t: (t.at, t.pk))
+    return render(request, "appraisal/cycle_detail.html", {"row": row, "runs": runs, "history": history})
+
+
+@require_POST
+@login_required
+def cycle_transition(request: HttpRequest, period: str, kind: str) -> HttpResponse:
+    """Move a cycle to the state named by the ``to`` field; back to ``next`` with a message."""
+    if not may_change_cycle_state(request.user):
+        raise PermissionDenied("only administrators and HR / directors change a cycle's state")
+    cycle = get_object_or_404(Cycle, period=period, kind=kind)
+    target = request.POST.get("to", "")
+    name = f"{cycle.period} ({cycle.get_kind_display()})"
+    try:
+        store.transition(period, kind, target, by_user=request.user)
+    except CycleClosed:
+        messages.error(request, _("%(cycle)s is closed: it can no longer change.") % {"cycle": name})
+    except CycleError:
+        allowed = ", ".join(str(CycleState(t).label) for t in allowed_targets(cycle.state)) or "—"
+        messages.error(
+            request,
+            _("%(cycle)s is %(state)s: it cannot move there. Allowed: %(allowed)s.")
+            % {"cycle": name, "state": cycle.get_state_display(), "allowed": allowed},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(cycle)s is now %(state)s.") % {"cycle": name, "state": CycleState(target).label},
+        )
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("cycles")
+    return redirect(next_url)

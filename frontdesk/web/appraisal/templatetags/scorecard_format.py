@@ -38,6 +38,7 @@ FLAGS = {
     "manual_input": gettext_lazy("mostly recorded by hand"),
     "heaping": gettext_lazy("hand-recorded times cluster on round values"),
     "dimension_missing": gettext_lazy("a dimension has no data"),
+    "weight_missing": gettext_lazy("much of the weight has no data"),
 }
 
 
