@@ -1,196 +1,666 @@
-"""The built-in v0 indicators written a second time, in plain pandas.
+"""Every built-in indicator written a second time, in plain pandas.
 
-This is the benchmark's baseline and the tests' independent check of the engine: it shares no
-code with the SQL compiler, only the written definitions in docs/indicators.md.
+This is the benchmark's baseline and the tests' independent check of the engine. It shares no code
+with the SQL compiler or the views: only the written definitions (docs/indicators.md and the
+descriptions in the catalogue) and, for business time, the working calendars' open intervals
+(``Calendar.intervals``), which it lays out itself. One function per source table or view; each
+reads its rows of the period with pyarrow (the reader behind ``pandas.read_parquet``) and computes
+in pandas and numpy.
+
+Semantics shared with the engine, as the engine documents them:
+- a row belongs to the period that contains its time column; rows without an agent are ignored;
+- an indicator with no qualifying rows (n = 0) is not available (NaN), except an
+  ``absent_means_zero`` count, which is 0 for an agent without rows when its source has rows in
+  the period at all;
+- an agent appears when any source has a row of theirs in the period, or when asked for.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.dataset as ds
 
+from frontdesk.engine.calendars import Calendar, builtin_calendars
 from frontdesk.engine.eventstore import EventStore
 from frontdesk.engine.periods import Period
 from frontdesk.engine.tables import TABLES
 
 REAL_TIME = ["phone", "chat", "walk_in", "video", "social"]
+DEFAULT_CALENDAR = "cn-mainland"  # teams without a calendar
+ABSENT_MEANS_ZERO = {"kb_contribution"}
+SURVEY_SCALE_TOP_BOXES = 0.8
+# Low-cardinality text columns, read as pandas categoricals.
+CATEGORIES = {
+    "agent_id", "first_response_agent_id", "subject_agent_id", "from_agent_id", "channel",
+    "priority", "kind", "actor", "speaker", "method", "criterion", "relation",
+}  # fmt: skip
+_US = np.timedelta64(1, "us")
 
 
-def _load(store: EventStore, name: str, columns: list[str], time_col: str, lo, hi) -> pd.DataFrame:
+# -- reading ---------------------------------------------------------------------------------------
+def _read(
+    store: EventStore, name: str, columns: list[str], where: ds.Expression | None = None
+) -> pd.DataFrame:
+    """``columns`` of table ``name`` for the rows matching ``where``; absent columns read as nulls."""
+    schema = TABLES[name].schema
+    dict_cols = [c for c in columns if c in CATEGORIES]
+    schema = pa.schema(
+        [
+            pa.field(f.name, pa.dictionary(pa.int32(), pa.string())) if f.name in dict_cols else f
+            for f in schema
+        ]
+    )
     files = [str(p) for p in store.files(name)]
     if not files:
-        return pd.DataFrame(columns=columns)
-    dataset = ds.dataset(files, format="parquet", schema=TABLES[name].schema)
-    if time_col == "work_date":
-        filt = (ds.field(time_col) >= lo.date()) & (ds.field(time_col) < hi.date())
-    else:
-        filt = (ds.field(time_col) >= lo) & (ds.field(time_col) < hi)
-    return dataset.to_table(columns=columns, filter=filt).to_pandas()
+        return schema.empty_table().select(columns).to_pandas()
+    fmt = ds.ParquetFileFormat(read_options=ds.ParquetReadOptions(dictionary_columns=dict_cols))
+    return ds.dataset(files, format=fmt, schema=schema).to_table(columns=columns, filter=where).to_pandas()
 
 
-def _episodes(store: EventStore, lo, hi) -> pd.DataFrame:
-    """Waits for a human answer opened in [lo, hi): creations and reopenings (docs/indicators.md)."""
-    cols = ["interaction_id", "agent_id", "first_response_agent_id", "channel", "priority", "is_vip",
-            "abandoned", "created_at", "first_response_at"]  # fmt: skip
-    files = [str(p) for p in store.files("interactions")]
-    it = (
-        ds.dataset(files, format="parquet").to_table(columns=cols).to_pandas()
-        if files
-        else pd.DataFrame(columns=cols)
+def _in_period(col: str, lo: datetime, hi: datetime) -> ds.Expression:
+    return (ds.field(col) >= pa.scalar(lo, pa.timestamp("us", tz="UTC"))) & (
+        ds.field(col) < pa.scalar(hi, pa.timestamp("us", tz="UTC"))
     )
-    msg_files = [str(p) for p in store.files("messages")]
-    msg = (
-        ds.dataset(msg_files, format="parquet", schema=TABLES["messages"].schema)
-        .to_table(columns=["interaction_id", "at", "speaker", "agent_id"])
-        .to_pandas()
-        if msg_files
-        else pd.DataFrame(columns=["interaction_id", "at", "speaker", "agent_id"])
-    )
-    msg = msg[(msg["speaker"] == "agent") & msg["agent_id"].notna()][["interaction_id", "at", "agent_id"]]
-    # A transcript's first human turn decides the first reply and who gets the credit.
-    first_turn = (
-        msg[msg["at"].notna()]
-        .sort_values(["interaction_id", "at", "agent_id"])
-        .groupby("interaction_id")
-        .first()
-    )
-    it = it.join(first_turn.rename(columns={"at": "t_at", "agent_id": "t_agent"}), on="interaction_id")
-    use = it["t_at"].notna() & (it["t_at"] >= it["created_at"])
-    created = pd.DataFrame(
-        {
-            "interaction_id": it["interaction_id"],
-            "agent_id": it["t_agent"].where(use).fillna(it["first_response_agent_id"]).fillna(it["agent_id"]),
-            "opened_at": it["created_at"],
-            "replied_at": it["t_at"].where(use).fillna(it["first_response_at"]),
-        }
-    )
-    ev_files = [str(p) for p in store.files("interaction_events")]
-    ev = (
-        ds.dataset(ev_files, format="parquet")
-        .to_table(columns=["interaction_id", "kind", "at", "agent_id", "actor"])
-        .to_pandas()
-        if ev_files
-        else pd.DataFrame(columns=["interaction_id", "kind", "at", "agent_id", "actor"])
-    )
-    reopen = ev[ev["kind"] == "reopened"][["interaction_id", "at"]].sort_values(["interaction_id", "at"])
-    reopen["next_at"] = reopen.groupby("interaction_id")["at"].shift(-1)
-    human = ev[
-        ev["kind"].isin(["first_reply", "reply"])
-        & ev["agent_id"].notna()
-        & ev["actor"].fillna("agent").eq("agent")
-    ]
-    human = human[["interaction_id", "at", "agent_id"]]
-    human = pd.concat([human, msg], ignore_index=True)
-    human = human[human["interaction_id"].isin(reopen["interaction_id"])]
-    pairs = reopen.merge(human, on="interaction_id", how="inner", suffixes=("", "_reply"))
-    pairs = pairs[
-        (pairs["at_reply"] >= pairs["at"])
-        & (pairs["next_at"].isna() | (pairs["at_reply"] < pairs["next_at"]))
-    ]
-    pairs = pairs.sort_values(["interaction_id", "at", "at_reply", "agent_id"])
-    first = pairs.groupby(["interaction_id", "at"], as_index=False).first()[
-        ["interaction_id", "at", "at_reply", "agent_id"]
-    ]
-    reopened = reopen.merge(first, on=["interaction_id", "at"], how="left")
-    owner = it.set_index("interaction_id")["agent_id"]
-    reopened["agent_id"] = reopened["agent_id"].fillna(reopened["interaction_id"].map(owner))
-    reopened = reopened.rename(columns={"at": "opened_at", "at_reply": "replied_at"})
-    episodes = pd.concat(
-        [created, reopened[["interaction_id", "agent_id", "opened_at", "replied_at"]]], ignore_index=True
-    )
-    episodes = episodes[(episodes["opened_at"] >= lo) & (episodes["opened_at"] < hi)]
-    attrs = it.set_index("interaction_id")[["channel", "priority", "is_vip", "abandoned"]]
-    return episodes.join(attrs, on="interaction_id").reset_index(drop=True)
 
 
-REPEAT_WINDOW = pd.Timedelta(hours=72)
+def _flag(s: pd.Series) -> np.ndarray:
+    """A nullable boolean column with nulls as False (``coalesce(x, FALSE)``)."""
+    return s.fillna(False).to_numpy(dtype=bool)
 
 
-def _repeat_contacts(store: EventStore, scope: pd.DataFrame, hi) -> set[str]:
-    """Contacts of ``scope`` followed within the repeat window by the same customer on the same topic."""
-    later = _load(store, "interactions", ["interaction_id", "customer_id", "topic", "created_at"], "created_at",
-                  scope["created_at"].min() if len(scope) else hi, hi + pd.Timedelta(days=31))  # fmt: skip
-    later = later[later["customer_id"].notna()]
-    a = scope[["interaction_id", "customer_id", "topic", "created_at"]].assign(
-        t=lambda d: d["topic"].fillna("")
-    )
-    b = later.assign(t=later["topic"].fillna(""))[["customer_id", "t", "created_at"]]
-    pairs = a.merge(b, on=["customer_id", "t"], suffixes=("", "_later"))
-    gap = pairs["created_at_later"] - pairs["created_at"]
-    return set(pairs.loc[(gap > pd.Timedelta(0)) & (gap <= REPEAT_WINDOW), "interaction_id"])
+def _seconds(start: pd.Series, end: pd.Series) -> np.ndarray:
+    """Elapsed seconds, exact to the microsecond (NaN where either end is missing)."""
+    return (end - start).to_numpy(dtype="timedelta64[us]") / _US / 1_000_000.0
 
 
-def reference_values(store: EventStore, period: Period, timezone: str) -> pd.DataFrame:
-    """One row per agent, one column per indicator value and ``<code>__n`` per sample size."""
-    lo, hi = period.utc_bounds(timezone)
-    it = _load(
-        store,
-        "interactions",
-        ["agent_id", "channel", "priority", "is_vip", "created_at", "first_response_at", "closed_at",
-         "handle_seconds", "abandoned", "resolved_at", "first_contact_resolved", "transfer_count",
-         "reopened_count", "interaction_id", "customer_id", "topic"],
-        "created_at", lo, hi,
-    )  # fmt: skip
+def _micros(s: pd.Series) -> np.ndarray:
+    return s.dt.tz_convert(UTC).dt.tz_localize(None).to_numpy(dtype="datetime64[us]").astype(np.int64)
+
+
+# -- business time ---------------------------------------------------------------------------------
+@dataclass
+class BusinessClock:
+    """Business seconds between instants, from each calendar's list of open intervals.
+
+    For a sorted list of open intervals [s_k, e_k) with C_k the open time before interval k, the
+    business time elapsed at t is F(t) = C_j + clamp(t − s_j, 0, e_j − s_j), j the last interval
+    starting at or before t; the business time between a and b is F(b) − F(a)."""
+
+    calendars: Mapping[str, Calendar]
+    _layouts: dict[str, tuple[date, date, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def _layout(self, cal: Calendar, first: date, last: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        have = self._layouts.get(cal.calendar_id)
+        if have is None or have[0] > first or have[1] < last:
+            if have is not None:
+                first, last = min(first, have[0]), max(last, have[1])
+            spans = cal.intervals(first, last)
+            epoch = datetime(1970, 1, 1, tzinfo=UTC)
+            starts = np.array([(a - epoch) // timedelta(microseconds=1) for a, _ in spans], dtype=np.int64)
+            ends = np.array([(b - epoch) // timedelta(microseconds=1) for _, b in spans], dtype=np.int64)
+            before = np.concatenate([[0], np.cumsum(ends - starts)[:-1]]).astype(np.int64)
+            have = (first, last, starts, ends, before)
+            self._layouts[cal.calendar_id] = have
+        return have[2], have[3], have[4]
+
+    def seconds(self, calendar_ids: pd.Series, start: pd.Series, end: pd.Series) -> np.ndarray:
+        """Business seconds from ``start`` to ``end`` in each row's calendar; NaN for a missing
+        instant or an unknown calendar."""
+        out = np.full(len(start), np.nan)
+        ok = (start.notna() & end.notna() & calendar_ids.notna()).to_numpy()
+        if not ok.any():
+            return out
+        a, b = _micros(start[ok]), _micros(end[ok])
+        cals = calendar_ids[ok].astype(str).to_numpy()
+        index = np.flatnonzero(ok)
+        for cid in np.unique(cals):
+            cal = self.calendars.get(cid)
+            if cal is None:
+                continue
+            m = cals == cid
+            tz = ZoneInfo(cal.timezone)
+            lo = datetime.fromtimestamp(min(a[m].min(), b[m].min()) / 1e6, tz).date() - timedelta(days=2)
+            hi = datetime.fromtimestamp(max(a[m].max(), b[m].max()) / 1e6, tz).date() + timedelta(days=2)
+            starts, ends, before = self._layout(cal, lo, hi)
+            out[index[m]] = (
+                _elapsed(b[m], starts, ends, before) - _elapsed(a[m], starts, ends, before)
+            ) / 1e6
+        return out
+
+
+def _elapsed(t: np.ndarray, starts: np.ndarray, ends: np.ndarray, before: np.ndarray) -> np.ndarray:
+    if len(starts) == 0:
+        return np.zeros(len(t), dtype=np.int64)
+    j = np.searchsorted(starts, t, side="right") - 1
+    jj = np.maximum(j, 0)
+    inside = np.clip(t - starts[jj], 0, ends[jj] - starts[jj])
+    return np.where(j >= 0, before[jj] + inside, 0)
+
+
+def agent_calendars(store: EventStore) -> pd.Series:
+    """Each agent's working calendar: their team's, else the default."""
+    agents = _read(store, "agents", ["agent_id", "team_id"])
+    teams = _read(store, "teams", ["team_id", "calendar_id"])
+    joined = agents.merge(teams, on="team_id", how="left")
+    cal = joined["calendar_id"].astype(object).where(joined["calendar_id"].notna(), DEFAULT_CALENDAR)
+    return pd.Series(cal.to_numpy(), index=joined["agent_id"].astype(str).to_numpy())
+
+
+def _calendar_of(agent: pd.Series, calendars: pd.Series) -> pd.Series:
+    return agent.astype(object).map(calendars)
+
+
+# -- per-source results ----------------------------------------------------------------------------
+@dataclass
+class SourceValues:
+    """One source's contribution: the agents with rows in the period, and indicator columns
+    (``code`` for the value, ``code__n`` for the sample size), by agent."""
+
+    agents: pd.Index
+    columns: dict[str, pd.Series] = field(default_factory=dict)
+
+    def add(self, code: str, value: pd.Series, n: pd.Series) -> None:
+        self.columns[code] = value
+        self.columns[f"{code}__n"] = n
+
+
+def _by(rows: pd.DataFrame, key: str) -> pd.core.groupby.DataFrameGroupBy:
+    return rows.groupby(key, observed=True, sort=False)
+
+
+def _agents(frame: pd.DataFrame, key: str) -> pd.Index:
+    return pd.Index(frame[key].astype(object).unique())
+
+
+def _median_n(rows: pd.DataFrame, key: str, values: np.ndarray) -> tuple[pd.Series, pd.Series]:
+    g = pd.Series(values, index=rows.index).groupby(rows[key], observed=True, sort=False)
+    return g.median(), g.size()
+
+
+def _mean_n(
+    rows: pd.DataFrame, key: str, values: np.ndarray, scale: float = 1.0
+) -> tuple[pd.Series, pd.Series]:
+    g = pd.Series(values, index=rows.index, dtype=float).groupby(rows[key], observed=True, sort=False)
+    return scale * g.mean(), g.size()
+
+
+def _ratio_of_sums(rows: pd.DataFrame, key: str, num: str, den: str) -> pd.Series:
+    g = _by(rows, key)
+    return 100.0 * g[num].sum(min_count=1) / g[den].sum(min_count=1)
+
+
+# -- sources ---------------------------------------------------------------------------------------
+INTERACTION_COLUMNS = [
+    "interaction_id", "agent_id", "first_response_agent_id", "channel", "priority", "is_vip",
+    "created_at", "first_response_at", "resolved_at", "closed_at", "handle_seconds", "abandoned",
+    "first_contact_resolved", "transfer_count", "transfer_correct", "reopened_count", "is_complaint",
+    "complaint_recovered", "customer_id", "topic",
+]  # fmt: skip
+REPEAT_WINDOW = timedelta(hours=72)  # contact_outcomes' default repeat_window_us
+HORIZON = timedelta(days=31)  # how far past the period later contacts are looked for
+
+
+def interactions_values(
+    it: pd.DataFrame, hours: pd.Series, clock: BusinessClock, calendars: pd.Series
+) -> SourceValues:
+    """handle_time, contacts_per_hour, ticket_turnaround(_business), complaint_conversion and
+    transfer_accuracy: from the period's interactions (by ``created_at``)."""
     it = it[it["agent_id"].notna()]
-    abandoned = it["abandoned"].fillna(False).astype(bool)
-    live = it[~abandoned]
-    out: dict[str, pd.Series] = {}
-
-    ep = _episodes(store, lo, hi)
-    ep = ep[ep["agent_id"].notna() & ~ep["abandoned"].fillna(False).astype(bool)]
-    rt = ep[ep["channel"].isin(REAL_TIME) & ep["replied_at"].notna()]
-    wait = (rt["replied_at"] - rt["opened_at"]).dt.total_seconds()
-    out["first_response"] = wait.groupby(rt["agent_id"]).median()
-    out["first_response__n"] = rt.groupby("agent_id").size()
-
-    urgent = rt[rt["priority"].isin(["urgent", "high"]) | rt["is_vip"].fillna(False).astype(bool)]
-    out["urgent_response"] = wait[urgent.index].groupby(urgent["agent_id"]).median()
-    out["urgent_response__n"] = urgent.groupby("agent_id").size()
+    out = SourceValues(_agents(it, "agent_id"))
+    live = it[~_flag(it["abandoned"])]
 
     ht = live[live["handle_seconds"].notna()]
-    out["handle_time"] = ht.groupby("agent_id")["handle_seconds"].mean()
-    out["handle_time__n"] = ht.groupby("agent_id").size()
+    out.add("handle_time", *_mean_n(ht, "agent_id", ht["handle_seconds"].to_numpy()))
 
-    wt = _load(store, "worktime", ["agent_id", "work_date", "logged_seconds"], "work_date",
-               pd.Timestamp(period.start), pd.Timestamp(period.end))  # fmt: skip
-    wt = wt[wt["logged_seconds"] > 0]
-    hours = wt.groupby("agent_id")["logged_seconds"].sum() / 3600.0
-    handled = live.groupby("agent_id").size()
-    out["contacts_per_hour"] = (handled / hours.reindex(handled.index)).replace([np.inf], np.nan)
-    out["contacts_per_hour__n"] = handled
+    handled = _by(live, "agent_id").size()
+    per = hours.reindex(handled.index.astype(object))
+    per.index = handled.index
+    out.add("contacts_per_hour", handled / per.where(per != 0), handled)
 
-    res = live[live["resolved_at"].notna()]
-    repeat = res["interaction_id"].isin(_repeat_contacts(store, it, hi))
+    tk = it[(it["channel"] == "email").to_numpy() & it["closed_at"].notna().to_numpy()]
+    out.add(
+        "ticket_turnaround", *_median_n(tk, "agent_id", _seconds(tk["created_at"], tk["closed_at"]) / 3600.0)
+    )
+    business = clock.seconds(_calendar_of(tk["agent_id"], calendars), tk["created_at"], tk["closed_at"])
+    out.add("ticket_turnaround_business", *_median_n(tk, "agent_id", business / 3600.0))
+
+    cc = live[_flag(live["is_complaint"])]
+    out.add("complaint_conversion", *_mean_n(cc, "agent_id", _flag(cc["complaint_recovered"]), 100.0))
+
+    tr = it[(it["transfer_count"].fillna(0).to_numpy() > 0) & it["transfer_correct"].notna().to_numpy()]
+    out.add("transfer_accuracy", *_mean_n(tr, "agent_id", _flag(tr["transfer_correct"]), 100.0))
+    return out
+
+
+def contact_outcomes_values(
+    store: EventStore, it: pd.DataFrame, hi: datetime, window: timedelta = REPEAT_WINDOW
+) -> SourceValues:
+    """first_contact_resolution: resolved contacts with no transfer, no reopening and no repeat
+    contact (the same customer on the same topic, strictly later, within ``window``)."""
+    later = _read(
+        store,
+        "interactions",
+        ["customer_id", "topic", "created_at"],
+        _in_period("created_at", hi, hi + HORIZON) & ds.field("customer_id").is_valid(),
+    )
+    scope = it[it["customer_id"].notna()]
+    candidates = pd.concat([it.loc[it["customer_id"].notna(), ["customer_id", "topic", "created_at"]], later])
+    # Scope rows and candidates in one list by customer, topic and time; at equal times candidates
+    # first, so the next candidate after a scope row is strictly later.
+    both = pd.DataFrame(
+        {
+            "customer": np.concatenate(
+                [scope["customer_id"].to_numpy(), candidates["customer_id"].to_numpy()]
+            ),
+            "topic": np.concatenate(
+                [scope["topic"].fillna("").to_numpy(), candidates["topic"].fillna("").to_numpy()]
+            ),
+            "t": np.concatenate([_micros(scope["created_at"]), _micros(candidates["created_at"])]),
+            "is_scope": np.r_[np.ones(len(scope), dtype=bool), np.zeros(len(candidates), dtype=bool)],
+            "row": np.r_[np.arange(len(scope)), np.full(len(candidates), -1)],
+        }
+    )
+    both["group"] = both.groupby(["customer", "topic"], sort=False).ngroup()
+    both = both.sort_values(["group", "t", "is_scope"], kind="stable")
+    candidate_t = pd.Series(np.where(both["is_scope"], np.nan, both["t"]), index=both.index)
+    nxt = candidate_t.groupby(both["group"]).shift(-1).groupby(both["group"]).bfill()
+    gap = nxt.to_numpy() - both["t"].to_numpy()
+    hit = both["is_scope"].to_numpy() & (gap <= window / timedelta(microseconds=1))
+    repeat = np.zeros(len(it), dtype=bool)
+    repeat[np.flatnonzero(it["customer_id"].notna().to_numpy())[both["row"].to_numpy()[hit]]] = True
+
+    owned = it["agent_id"].notna().to_numpy()
+    rows, repeat = it[owned], repeat[owned]
+    out = SourceValues(_agents(rows, "agent_id"))
+    res = ~_flag(rows["abandoned"]) & rows["resolved_at"].notna().to_numpy()
+    rows, repeat = rows[res], repeat[res]
     ok = (
-        res["first_contact_resolved"].fillna(False).astype(bool)
-        & (res["transfer_count"].fillna(0) == 0)
-        & (res["reopened_count"].fillna(0) == 0)
+        _flag(rows["first_contact_resolved"])
+        & (rows["transfer_count"].fillna(0).to_numpy() == 0)
+        & (rows["reopened_count"].fillna(0).to_numpy() == 0)
         & ~repeat
     )
-    out["first_contact_resolution"] = 100.0 * ok.groupby(res["agent_id"]).mean()
-    out["first_contact_resolution__n"] = res.groupby("agent_id").size()
+    out.add("first_contact_resolution", *_mean_n(rows, "agent_id", ok, 100.0))
+    return out
 
-    tk = it[(it["channel"] == "email") & it["closed_at"].notna()]
-    hours_open = (tk["closed_at"] - tk["created_at"]).dt.total_seconds() / 3600.0
-    out["ticket_turnaround"] = hours_open.groupby(tk["agent_id"]).median()
-    out["ticket_turnaround__n"] = tk.groupby("agent_id").size()
 
-    sv = _load(
-        store, "surveys", ["agent_id", "kind", "score", "scale_max", "submitted_at"], "submitted_at", lo, hi
+def worktime_hours(store: EventStore, period: Period) -> tuple[pd.Index, pd.Series]:
+    """Agents with worktime rows on the period's local dates, and their logged hours (> 0 only)."""
+    wt = _read(
+        store,
+        "worktime",
+        ["agent_id", "work_date", "logged_seconds"],
+        (ds.field("work_date") >= pa.scalar(period.start, pa.date32()))
+        & (ds.field("work_date") < pa.scalar(period.end, pa.date32())),
     )
-    sv = sv[sv["agent_id"].notna() & sv["score"].notna() & (sv["scale_max"] > 0)]
-    cs = sv[sv["kind"] == "csat"]
-    out["csat"] = 100.0 * ((cs["score"] / cs["scale_max"]) >= 0.8).groupby(cs["agent_id"]).mean()
-    out["csat__n"] = cs.groupby("agent_id").size()
-    nps = sv[sv["kind"] == "nps"]
-    ten = nps["score"] * 10.0 / nps["scale_max"]
-    sign = np.where(ten >= 9, 1.0, np.where(ten <= 6, -1.0, 0.0))
-    out["nps"] = 100.0 * pd.Series(sign, index=nps.index).groupby(nps["agent_id"]).mean()
-    out["nps__n"] = nps.groupby("agent_id").size()
+    wt = wt[wt["agent_id"].notna()]
+    logged = wt[wt["logged_seconds"] > 0]
+    hours = _by(logged, "agent_id")["logged_seconds"].sum() / 3600.0
+    hours.index = hours.index.astype(object)
+    return _agents(wt, "agent_id"), hours
 
-    frame = pd.DataFrame(out)
-    for col in frame.columns:
-        if col.endswith("__n"):
-            frame[col] = frame[col].fillna(0).astype(int)
-    return frame.sort_index()
+
+def agent_messages(store: EventStore) -> pd.DataFrame:
+    """Transcript turns spoken by a named agent."""
+    msg = _read(store, "messages", ["interaction_id", "at", "agent_id"], ds.field("speaker") == "agent")
+    msg = msg[msg["agent_id"].notna().to_numpy() & msg["at"].notna().to_numpy()]
+    return msg.astype({"agent_id": object})
+
+
+def response_episodes(
+    store: EventStore, it: pd.DataFrame, messages: pd.DataFrame, lo: datetime, hi: datetime
+) -> pd.DataFrame:
+    """Every wait for a human answer opened in [lo, hi).
+
+    A contact's creation is answered by the first agent turn of its transcript before any
+    reopening (when there is one, not before the creation), else by its ``first_response_at``, and
+    credited to whoever answered. Each reopening is answered by the first human reply after it and
+    before the next reopening (agent events or agent turns), credited to whoever gave it, else to
+    the contact's owner."""
+    reopen = _read(store, "interaction_events", ["interaction_id", "at"], ds.field("kind") == "reopened")
+    reopen = reopen.drop_duplicates().sort_values(["interaction_id", "at"], kind="stable")
+    first_reopen = reopen.drop_duplicates("interaction_id").set_index("interaction_id")["at"]
+    before_reopen = messages["at"] < first_reopen.reindex(messages["interaction_id"].to_numpy()).to_numpy()
+    no_reopen = ~messages["interaction_id"].isin(first_reopen.index).to_numpy()
+    first_turn = (
+        messages[no_reopen | before_reopen.to_numpy()]
+        .sort_values(["interaction_id", "at", "agent_id"])
+        .drop_duplicates("interaction_id")
+        .set_index("interaction_id")
+    )
+    turn = first_turn.reindex(it["interaction_id"].to_numpy())
+    turn_at = turn["at"].set_axis(it.index)
+    turn_agent = turn["agent_id"].astype(object).set_axis(it.index)
+    valid = turn_at.notna() & (turn_at >= it["created_at"])
+    turn_at, turn_agent = turn_at.where(valid), turn_agent.where(valid)
+    agent = turn_agent.fillna(it["first_response_agent_id"].astype(object)).fillna(
+        it["agent_id"].astype(object)
+    )
+    created = pd.DataFrame(
+        {
+            "interaction_id": it["interaction_id"].to_numpy(),
+            "agent_id": agent.to_numpy(),
+            "opened_at": it["created_at"].to_numpy(),
+            "replied_at": turn_at.fillna(it["first_response_at"]).to_numpy(),
+            "channel": it["channel"].astype(object).to_numpy(),
+            "priority": it["priority"].astype(object).to_numpy(),
+            "is_vip": it["is_vip"].to_numpy(),
+            "abandoned": it["abandoned"].to_numpy(),
+        }
+    )
+    since = ds.field("at") >= pa.scalar(lo, pa.timestamp("us", tz="UTC"))
+    # Reopenings in the period, each bounded by the next one.
+    reopen["next_at"] = reopen.groupby("interaction_id", sort=False)["at"].shift(-1)
+    reopen = reopen[(reopen["at"] >= pd.Timestamp(lo)) & (reopen["at"] < pd.Timestamp(hi))]
+    ids = pa.array(reopen["interaction_id"].unique(), pa.string())
+    ev = _read(
+        store,
+        "interaction_events",
+        ["interaction_id", "at", "agent_id", "actor"],
+        ds.field("interaction_id").isin(ids) & since & ds.field("kind").isin(["first_reply", "reply"]),
+    )
+    ev = ev[ev["agent_id"].notna() & (ev["actor"].astype(object).fillna("agent") == "agent")]
+    turns = messages[messages["interaction_id"].isin(reopen["interaction_id"]).to_numpy()]
+    human = pd.concat(
+        [ev[["interaction_id", "at", "agent_id"]].astype({"agent_id": object}), turns], ignore_index=True
+    )
+    pairs = reopen.merge(human, on="interaction_id", suffixes=("", "_reply"))
+    after = pairs["at_reply"] >= pairs["at"]
+    before_next = pairs["next_at"].isna() | (pairs["at_reply"] < pairs["next_at"])
+    pairs = pairs[after & before_next].sort_values(["interaction_id", "at", "at_reply", "agent_id"])
+    first = pairs.drop_duplicates(["interaction_id", "at"], keep="first")
+    reopened = reopen.merge(
+        first[["interaction_id", "at", "at_reply", "agent_id"]], on=["interaction_id", "at"], how="left"
+    )
+    owners = _read(
+        store,
+        "interactions",
+        ["interaction_id", "agent_id", "channel", "priority", "is_vip", "abandoned"],
+        ds.field("interaction_id").isin(ids),
+    ).astype({"agent_id": object, "channel": object, "priority": object})
+    reopened = reopened.merge(owners, on="interaction_id", suffixes=("", "_owner"))
+    reopened = pd.DataFrame(
+        {
+            "interaction_id": reopened["interaction_id"],
+            "agent_id": reopened["agent_id"].fillna(reopened["agent_id_owner"]),
+            "opened_at": reopened["at"],
+            "replied_at": reopened["at_reply"],
+            "channel": reopened["channel"],
+            "priority": reopened["priority"],
+            "is_vip": reopened["is_vip"],
+            "abandoned": reopened["abandoned"],
+        }
+    )
+    episodes = pd.concat([created, reopened], ignore_index=True)
+    in_period = (episodes["opened_at"] >= pd.Timestamp(lo)) & (episodes["opened_at"] < pd.Timestamp(hi))
+    episodes = episodes[in_period.to_numpy() & episodes["agent_id"].notna().to_numpy()]
+    return episodes.astype({"agent_id": "category"})
+
+
+def response_values(episodes: pd.DataFrame, clock: BusinessClock, calendars: pd.Series) -> SourceValues:
+    """first_response and urgent_response, in calendar and business time."""
+    out = SourceValues(_agents(episodes, "agent_id"))
+    rt = episodes[
+        episodes["channel"].isin(REAL_TIME).to_numpy()
+        & episodes["replied_at"].notna().to_numpy()
+        & ~_flag(episodes["abandoned"])
+    ]
+    urgent = (rt["priority"].isin(["urgent", "high"]).to_numpy()) | _flag(rt["is_vip"])
+    wait = _seconds(rt["opened_at"], rt["replied_at"])
+    business = clock.seconds(_calendar_of(rt["agent_id"], calendars), rt["opened_at"], rt["replied_at"])
+    out.add("first_response", *_median_n(rt, "agent_id", wait))
+    out.add("first_response_business", *_median_n(rt, "agent_id", business))
+    out.add("urgent_response", *_median_n(rt[urgent], "agent_id", wait[urgent]))
+    out.add("urgent_response_business", *_median_n(rt[urgent], "agent_id", business[urgent]))
+    return out
+
+
+def surveys_values(store: EventStore, lo: datetime, hi: datetime) -> SourceValues:
+    """csat, nps, csat_mean, periodic_satisfaction: surveys submitted in the period."""
+    sv = _read(
+        store, "surveys", ["agent_id", "kind", "score", "scale_max"], _in_period("submitted_at", lo, hi)
+    )
+    sv = sv[sv["agent_id"].notna()]
+    out = SourceValues(_agents(sv, "agent_id"))
+    answered = sv[sv["score"].notna().to_numpy() & (sv["scale_max"] > 0).to_numpy()]
+    cs = answered[(answered["kind"] == "csat").to_numpy()]
+    ratio = (cs["score"] / cs["scale_max"]).to_numpy()
+    out.add("csat", *_mean_n(cs, "agent_id", ratio >= SURVEY_SCALE_TOP_BOXES, 100.0))
+    out.add("csat_mean", *_mean_n(cs, "agent_id", (100.0 * cs["score"] / cs["scale_max"]).to_numpy()))
+    nps = answered[(answered["kind"] == "nps").to_numpy()]
+    ten = (nps["score"] * 10.0 / nps["scale_max"]).to_numpy()
+    out.add("nps", *_mean_n(nps, "agent_id", np.where(ten >= 9, 1.0, np.where(ten <= 6, -1.0, 0.0)), 100.0))
+    pe = answered[(answered["kind"] == "periodic").to_numpy()]
+    out.add(
+        "periodic_satisfaction", *_mean_n(pe, "agent_id", (100.0 * pe["score"] / pe["scale_max"]).to_numpy())
+    )
+    return out
+
+
+def qa_item_values(store: EventStore, lo: datetime, hi: datetime) -> SourceValues:
+    """Points scored over points possible on inspection items, by criterion and method; the review
+    (not the item) gives the agent, method, calibration flag and time. n counts reviews."""
+    reviews = _read(
+        store,
+        "qa_reviews",
+        ["review_id", "agent_id", "method", "is_calibration"],
+        _in_period("reviewed_at", lo, hi),
+    )
+    items = _read(
+        store,
+        "qa_items",
+        ["review_id", "criterion", "score", "max", "not_applicable"],
+        ds.field("review_id").isin(pa.array(reviews["review_id"].to_numpy(), pa.string())),
+    )
+    facts = items.merge(reviews, on="review_id")
+    facts = facts[facts["agent_id"].notna()]
+    out = SourceValues(_agents(facts, "agent_id"))
+    counted = facts[
+        ~_flag(facts["not_applicable"]) & ~_flag(facts["is_calibration"]) & (facts["max"] > 0).to_numpy()
+    ]
+    crit, method = counted["criterion"], counted["method"]
+    rules = {
+        "service_compliance": crit.isin(["greeting", "professional_language", "hold_and_transfer", "closing"])
+        & method.isin(["mystery_shopper", "recording", "live"]),
+        "needs_identification": crit == "needs_identification",
+        "script_compliance": method == "transcript_auto",
+        "process_adherence": crit.isin(["process_adherence", "information_security"])
+        & (method != "transcript_auto"),
+        "emotion_handling": crit.isin(["emotion_handling", "empathy"]),
+    }
+    for code, rule in rules.items():
+        rows = counted[rule.fillna(False).to_numpy(dtype=bool)]
+        out.add(
+            code,
+            _ratio_of_sums(rows, "agent_id", "score", "max"),
+            _by(rows, "agent_id")["review_id"].nunique(),
+        )
+    return out
+
+
+def qa_review_values(store: EventStore, lo: datetime, hi: datetime) -> SourceValues:
+    """qa_score and qa_critical_failures, over non-calibration inspections reviewed in the period."""
+    qa = _read(
+        store,
+        "qa_reviews",
+        ["agent_id", "score", "max_score", "critical_failed", "is_calibration"],
+        _in_period("reviewed_at", lo, hi),
+    )
+    qa = qa[qa["agent_id"].notna()]
+    out = SourceValues(_agents(qa, "agent_id"))
+    real = qa[~_flag(qa["is_calibration"])]
+    scored = real[(real["max_score"] > 0).to_numpy()]
+    out.add(
+        "qa_score", _ratio_of_sums(scored, "agent_id", "score", "max_score"), _by(scored, "agent_id").size()
+    )
+    failed = pd.Series(_flag(real["critical_failed"]).astype(float), index=real.index)
+    g = failed.groupby(real["agent_id"], observed=True, sort=False)
+    out.add("qa_critical_failures", g.sum(), g.size())
+    return out
+
+
+RELATIONS = {
+    "rating_360_customer": "customer",
+    "rating_360_supervisor": "supervisor",
+    "rating_360_peer": "peer",
+    "rating_360_self": "self",
+    "rating_360_partner_dept": "partner_dept",
+    "collaboration_satisfaction": "partner_dept",
+}
+
+
+def ratings_360_values(store: EventStore, lo: datetime, hi: datetime) -> SourceValues:
+    """Mean 360° rating on 0-100 by relation; n counts distinct raters."""
+    r = _read(
+        store,
+        "ratings_360",
+        ["subject_agent_id", "rater_id", "relation", "score", "scale_max"],
+        _in_period("submitted_at", lo, hi),
+    )
+    r = r[r["subject_agent_id"].notna()]
+    out = SourceValues(_agents(r, "subject_agent_id"))
+    answered = r[r["score"].notna().to_numpy() & (r["scale_max"] > 0).to_numpy()]
+    for code, relation in RELATIONS.items():
+        rows = answered[(answered["relation"] == relation).to_numpy()]
+        value, _ = _mean_n(rows, "subject_agent_id", (100.0 * rows["score"] / rows["scale_max"]).to_numpy())
+        out.add(code, value, _by(rows, "subject_agent_id")["rater_id"].nunique())
+    return out
+
+
+def handoffs_values(
+    store: EventStore, lo: datetime, hi: datetime, clock: BusinessClock, calendars: pd.Series
+) -> SourceValues:
+    """handoff_timeliness(_business): median minutes from request to delivery."""
+    h = _read(
+        store,
+        "handoffs",
+        ["from_agent_id", "requested_at", "delivered_at"],
+        _in_period("requested_at", lo, hi),
+    )
+    h = h[h["from_agent_id"].notna()]
+    out = SourceValues(_agents(h, "from_agent_id"))
+    d = h[h["delivered_at"].notna()]
+    out.add(
+        "handoff_timeliness",
+        *_median_n(d, "from_agent_id", _seconds(d["requested_at"], d["delivered_at"]) / 60.0),
+    )
+    business = clock.seconds(
+        _calendar_of(d["from_agent_id"], calendars), d["requested_at"], d["delivered_at"]
+    )
+    out.add("handoff_timeliness_business", *_median_n(d, "from_agent_id", business / 60.0))
+    return out
+
+
+def trainings_values(store: EventStore, lo: datetime, hi: datetime) -> SourceValues:
+    """training_participation and training_gain, over trainings completed in the period."""
+    t = _read(
+        store,
+        "trainings",
+        ["agent_id", "attended", "pre_score", "post_score"],
+        _in_period("completed_at", lo, hi),
+    )
+    t = t[t["agent_id"].notna()]
+    out = SourceValues(_agents(t, "agent_id"))
+    decided = t[t["attended"].notna().to_numpy()]
+    out.add("training_participation", *_mean_n(decided, "agent_id", _flag(decided["attended"]), 100.0))
+    tested = t[_flag(t["attended"]) & t["pre_score"].notna().to_numpy() & t["post_score"].notna().to_numpy()]
+    out.add(
+        "training_gain", *_mean_n(tested, "agent_id", (tested["post_score"] - tested["pre_score"]).to_numpy())
+    )
+    return out
+
+
+def suggestions_values(store: EventStore, lo: datetime, hi: datetime) -> SourceValues:
+    """suggestion_adoption: share of decided suggestions submitted in the period that were adopted."""
+    s = _read(store, "suggestions", ["agent_id", "adopted"], _in_period("submitted_at", lo, hi))
+    s = s[s["agent_id"].notna()]
+    out = SourceValues(_agents(s, "agent_id"))
+    decided = s[s["adopted"].notna().to_numpy()]
+    out.add("suggestion_adoption", *_mean_n(decided, "agent_id", _flag(decided["adopted"]), 100.0))
+    return out
+
+
+def kb_values(store: EventStore, lo: datetime, hi: datetime) -> SourceValues:
+    """kb_contribution: one point per contribution plus one per ten helpful votes."""
+    kb = _read(store, "kb_contributions", ["agent_id", "helpful_votes"], _in_period("created_at", lo, hi))
+    kb = kb[kb["agent_id"].notna()]
+    out = SourceValues(_agents(kb, "agent_id"))
+    points = pd.Series(1.0 + kb["helpful_votes"].fillna(0).to_numpy(dtype=float) / 10.0, index=kb.index)
+    g = points.groupby(kb["agent_id"], observed=True, sort=False)
+    out.add("kb_contribution", g.sum(), g.size())
+    return out
+
+
+# -- all of them -----------------------------------------------------------------------------------
+def reference_values(
+    store: EventStore,
+    period: Period,
+    timezone: str,
+    agent_ids: Iterable[str] | None = None,
+    calendars: Mapping[str, Calendar] | None = None,
+    repeat_window: timedelta = REPEAT_WINDOW,
+) -> pd.DataFrame:
+    """One row per agent, one column per indicator value and ``<code>__n`` per sample size.
+
+    Rows: every agent with a row of any source in the period, plus ``agent_ids``."""
+    lo, hi = period.utc_bounds(timezone)
+    clock = BusinessClock(calendars if calendars is not None else builtin_calendars())
+    cal_of = agent_calendars(store)
+    it = _read(store, "interactions", INTERACTION_COLUMNS, _in_period("created_at", lo, hi))
+    work_agents, hours = worktime_hours(store, period)
+    sources = [
+        interactions_values(it, hours, clock, cal_of),
+        contact_outcomes_values(store, it, hi, repeat_window),
+        response_values(response_episodes(store, it, agent_messages(store), lo, hi), clock, cal_of),
+        SourceValues(work_agents),
+        surveys_values(store, lo, hi),
+        qa_item_values(store, lo, hi),
+        qa_review_values(store, lo, hi),
+        ratings_360_values(store, lo, hi),
+        handoffs_values(store, lo, hi, clock, cal_of),
+        trainings_values(store, lo, hi),
+        suggestions_values(store, lo, hi),
+        kb_values(store, lo, hi),
+    ]
+    agents = pd.Index(list(agent_ids or []), dtype=object)
+    for s in sources:
+        agents = agents.union(s.agents.astype(object))
+    columns: dict[str, np.ndarray] = {}
+    for s in sources:
+        for code in [c for c in s.columns if not c.endswith("__n")]:
+            value = _aligned(s.columns[code], agents).astype(float)
+            n = _aligned(s.columns[f"{code}__n"], agents).fillna(0).astype(np.int64)
+            value[n.to_numpy() == 0] = np.nan
+            if code in ABSENT_MEANS_ZERO and len(s.agents):
+                value[n.to_numpy() == 0] = 0.0
+            columns[code] = value.to_numpy()
+            columns[f"{code}__n"] = n.to_numpy()
+    return pd.DataFrame(columns, index=pd.Index(agents, name="agent_id")).sort_index()
+
+
+def _aligned(s: pd.Series, agents: pd.Index) -> pd.Series:
+    s = s.copy()
+    s.index = s.index.astype(object)
+    return s.reindex(agents)
+
+
+def reference_codes() -> list[str]:
+    """The indicator codes ``reference_values`` computes."""
+    return [
+        "first_response", "first_response_business", "handle_time", "urgent_response",
+        "urgent_response_business", "contacts_per_hour", "first_contact_resolution", "ticket_turnaround",
+        "ticket_turnaround_business", "csat", "nps", "csat_mean", "periodic_satisfaction",
+        "service_compliance", "needs_identification", "complaint_conversion", "transfer_accuracy",
+        "collaboration_satisfaction", "handoff_timeliness", "handoff_timeliness_business",
+        "training_participation", "training_gain", "suggestion_adoption", "kb_contribution",
+        "script_compliance", "process_adherence", "emotion_handling", "qa_score", "qa_critical_failures",
+        "rating_360_customer", "rating_360_supervisor", "rating_360_peer", "rating_360_self",
+        "rating_360_partner_dept",
+    ]  # fmt: skip
