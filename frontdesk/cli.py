@@ -21,6 +21,7 @@ from frontdesk.engine.scheme import SchemeError, load_scheme
 from frontdesk.engine.scorecard import Scorecard
 from frontdesk.results_cli import register as register_results
 from frontdesk.review_cli import register as register_review
+from frontdesk.token_cli import register as register_token
 from frontdesk.workspace import Workspace, WorkspaceError, init_workspace, open_workspace, resolve_root
 
 DEMO_PASSWORD = "frontdesk"
@@ -592,3 +593,4 @@ def demo(
 
 register_review(main)
 register_results(main)
+register_token(main)

@@ -39,6 +39,8 @@ ALLOWED_HOSTS = [
 INSTALLED_APPS = [
     "frontdesk.web.accounts",
     "frontdesk.web.appraisal",
+    "frontdesk.web.appeals",
+    "frontdesk.web.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -415,10 +415,11 @@ def test_agents_do_not_see_results_nobody_has_published(client, computed):
     assert client.get("/ranking/").context["rows"] == []
 
 
-def test_agents_do_not_see_results_in_review_and_see_them_once_published(client, computed):
+def test_agents_see_results_from_review_on_the_appeal_window_and_once_published(client, computed):
     login(client, "agent")
+    assert client.get("/agents/A001/?period=2026-10").status_code == 404, "computed is not reviewed"
     store.transition("2026-10", "monthly", "in_review")
-    assert client.get("/agents/A001/?period=2026-10").status_code == 404
+    assert client.get("/agents/A001/?period=2026-10").status_code == 200, "in review: the appeal window"
     store.transition("2026-10", "monthly", "published")
     page = client.get("/agents/A001/")
     assert page.context["record"].run.cycle.period == "2026-10"

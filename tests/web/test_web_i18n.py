@@ -21,6 +21,11 @@ from .conftest import PASSWORD
 WEB_DIR = Path(frontdesk.web.__file__).parent
 PO = WEB_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
+# Every catalogue of the web application: the main one, and each app that keeps its own.
+CATALOGUES = [
+    PO,
+    WEB_DIR / "appeals" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
+]
 
 
 # The catalogue ---------------------------------------------------------------------------------
@@ -74,8 +79,9 @@ def catalogue_of(entries: list[dict]) -> dict:
     return out
 
 
-def test_every_message_has_a_chinese_translation():
-    entries = [e for e in read_po(PO) if e["msgid"]]
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_every_message_has_a_chinese_translation(po):
+    entries = [e for e in read_po(po) if e["msgid"]]
     assert len(entries) > 50
     untranslated = [e["msgid"] for e in entries if not all(e["msgstr"].values()) or not e["msgstr"]]
     fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
@@ -83,10 +89,11 @@ def test_every_message_has_a_chinese_translation():
     assert fuzzy == []
 
 
-def test_compiled_catalogue_matches_the_po_file():
-    with MO.open("rb") as f:
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_compiled_catalogue_matches_the_po_file(po):
+    with po.with_suffix(".mo").open("rb") as f:
         compiled = gettext.GNUTranslations(f)._catalog
-    assert compiled == catalogue_of(read_po(PO)), "run: cd frontdesk/web && django-admin compilemessages"
+    assert compiled == catalogue_of(read_po(po)), "run: cd frontdesk/web && django-admin compilemessages"
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext (apt-get install gettext)")
@@ -97,10 +104,14 @@ def test_po_file_holds_every_message_of_the_sources(tmp_path, settings):
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(copy)
         call_command("makemessages", locale=["zh_Hans"], no_location=True, verbosity=0)
-    fresh = {(e.get("msgctxt"), e["msgid"]) for e in read_po(copy / "locale/zh_Hans/LC_MESSAGES/django.po")}
-    committed = {(e.get("msgctxt"), e["msgid"]) for e in read_po(PO)}
-    assert fresh - committed == set(), "new messages: run makemessages -l zh_Hans and translate them"
-    assert committed - fresh == set(), "messages no source uses any more: run makemessages -l zh_Hans"
+    for po in CATALOGUES:
+        regenerated = copy / po.relative_to(WEB_DIR)
+        fresh = {(e.get("msgctxt"), e["msgid"]) for e in read_po(regenerated)}
+        committed = {(e.get("msgctxt"), e["msgid"]) for e in read_po(po)}
+        assert fresh - committed == set(), (
+            f"new messages for {po}: run makemessages -l zh_Hans, translate them"
+        )
+        assert committed - fresh == set(), f"messages no source uses any more in {po}: run makemessages"
 
 
 # The pages -------------------------------------------------------------------------------------

@@ -10,7 +10,11 @@ Which results of a cycle, by its state (``visible_states``; the pages show only 
 
 - administrator, HR / director and auditor: computed, in review, published, closed;
 - team lead and QA reviewer: in review, published, closed (they review before publication);
-- agent: published and closed only, never numbers nobody has reviewed yet.
+- agent: in review, published and closed: in review is the appeal window (DESIGN), so agents see
+  their own results then, to appeal them; never numbers that are only computed.
+
+Appeals: ``visible_appeals``, ``can_file_appeal``, ``can_decide_appeal``, ``appeals_to_decide``,
+``visible_audit_entries``, ``may_view_appeal_statistics`` (rules beside them, below).
 
 Only administrators and HR / directors change a cycle's state (``may_change_cycle_state``); the
 cycle is the whole organisation's, so a lead cannot submit one team's results for review.
@@ -39,7 +43,7 @@ VISIBLE_STATES: dict[str, frozenset[str]] = {
     Role.AUDITOR.value: _REVIEWED | {CycleState.COMPUTED.value},
     Role.LEAD.value: _REVIEWED,
     Role.QA.value: _REVIEWED,
-    Role.AGENT.value: _FINAL,
+    Role.AGENT.value: _REVIEWED,  # in review is the appeal window: agents read their results to appeal
 }
 
 
@@ -109,3 +113,82 @@ def may_change_cycle_state(user: object) -> bool:
 def may_view_cycles(user: object) -> bool:
     """Whether ``user`` may open the cycles page: everyone who oversees the whole organisation."""
     return role_of(user) in SEES_EVERYONE
+
+
+# Appeals (frontdesk.web.appeals) -----------------------------------------------------------------
+# An agent appeals their own results; the lead of the agent's team (and its parent teams), HR /
+# directors and administrators decide, never on their own appeal; whoever may read an agent's
+# scorecard may read that agent's appeals (agents: only their own); the audit log is whole for
+# administrators, HR / directors and auditors, and otherwise limited to the appeals one may read.
+
+DECIDES_EVERY_APPEAL = {Role.ADMIN.value, Role.DIRECTOR.value}
+READS_WHOLE_AUDIT_LOG = {Role.ADMIN.value, Role.DIRECTOR.value, Role.AUDITOR.value}
+SEES_APPEAL_STATISTICS = {Role.ADMIN.value, Role.DIRECTOR.value, Role.AUDITOR.value, Role.LEAD.value}
+
+
+def visible_appeals(user: object) -> QuerySet:
+    """The appeals ``user`` may read: those of the agents whose scorecards the user may read."""
+    from frontdesk.web.appeals.models import Appeal
+
+    if role_of(user) is None:
+        return Appeal.objects.none()
+    return Appeal.objects.filter(agent__in=visible_agents(user))
+
+
+def can_file_appeal(user: object, indicator: object) -> bool:
+    """Whether ``user`` may appeal this ``IndicatorRecord``: it is on their own scorecard, in the
+    current run of a cycle in review (the deadline is checked when filing)."""
+    agent = own_agent(user)
+    if agent is None or role_of(user) is None:
+        return False
+    scorecard = indicator.scorecard  # type: ignore[attr-defined]
+    return (
+        scorecard.agent_id == agent.agent_id
+        and not scorecard.run.superseded
+        and scorecard.run.cycle.state == CycleState.IN_REVIEW
+    )
+
+
+def can_decide_appeal(user: object, appeal: object) -> bool:
+    """Whether ``user`` may decide ``appeal``: HR / director or administrator, or the lead of the
+    agent's team (or of a parent team); never the agent who filed it."""
+    role = role_of(user)
+    agent = appeal.agent  # type: ignore[attr-defined]
+    if agent.user_id is not None and agent.user_id == getattr(user, "pk", None):
+        return False
+    if role in DECIDES_EVERY_APPEAL:
+        return True
+    return role == Role.LEAD.value and agent.team_id in _supervised_team_ids(user)
+
+
+def appeals_to_decide(user: object) -> QuerySet:
+    """The appeals ``user`` may decide (whatever their status), in one query: ``can_decide_appeal``
+    for a whole list."""
+    from frontdesk.web.appeals.models import Appeal
+
+    role = role_of(user)
+    if role in DECIDES_EVERY_APPEAL:
+        found = Appeal.objects.all()
+    elif role == Role.LEAD.value:
+        found = Appeal.objects.filter(agent__team_id__in=_supervised_team_ids(user))
+    else:
+        return Appeal.objects.none()
+    return found.exclude(agent__user=user)
+
+
+def visible_audit_entries(user: object) -> QuerySet:
+    """The audit entries ``user`` may read: all of them for administrators, HR / directors and
+    auditors; otherwise those about the appeals the user may read."""
+    from frontdesk.web.appeals.models import AuditEntry
+
+    role = role_of(user)
+    if role in READS_WHOLE_AUDIT_LOG:
+        return AuditEntry.objects.all()
+    if role is None:
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.filter(appeal__in=visible_appeals(user))
+
+
+def may_view_appeal_statistics(user: object) -> bool:
+    """Whether ``user`` may open the appeal statistics (of the teams ``visible_teams`` gives)."""
+    return role_of(user) in SEES_APPEAL_STATISTICS

@@ -1,0 +1,265 @@
+"""Filing, deciding and lapsing appeals; each step writes the audit log in the same transaction.
+
+Rules:
+- an agent files on one indicator result of their own scorecard, in the current run of a cycle in
+  review, before the deadline (``window``); one appeal per indicator result;
+- the lead of the agent's team, or HR / a director or an administrator, decides while the cycle is
+  in review or published (published results may still be corrected until the cycle closes) and the
+  run is still current: accept (the proposed value, or the decider's value when given), partly
+  accept (the decider's value, required) or reject, always with a comment;
+- an accepted or partly accepted appeal adjusts the indicator result and the scorecard total
+  (``rescoring``) and records an ``Adjustment``;
+- closing the cycle lapses its open appeals (``signals``); a closed cycle refuses everything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from frontdesk.web.appeals.models import (
+    DECISIONS,
+    Adjustment,
+    Appeal,
+    AppealStatus,
+    AuditAction,
+    AuditEntry,
+)
+from frontdesk.web.appeals.rescoring import StoredResult, rescore, total_of
+from frontdesk.web.appeals.window import deadline_of
+from frontdesk.web.appraisal.lifecycle import CycleClosed, CycleError, CycleState, closed_message
+from frontdesk.web.appraisal.models import Cycle, IndicatorRecord, ScorecardRecord
+from frontdesk.web.appraisal.permissions import can_decide_appeal, can_file_appeal
+
+
+class AppealError(CycleError):
+    """A refused filing or decision; ``str()`` says why, in one line; ``code`` names the rule
+    (for the pages' translated messages)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _cycle_of(indicator: IndicatorRecord) -> Cycle:
+    return indicator.scorecard.run.cycle
+
+
+def _refuse_closed(cycle: Cycle) -> None:
+    if cycle.is_closed:
+        raise CycleClosed(closed_message(cycle.period, cycle.kind))
+
+
+def file_appeal(
+    user: Any,
+    indicator: IndicatorRecord,
+    *,
+    reason: str,
+    proposed_value: float | None = None,
+    evidence: str = "",
+    now=None,
+) -> Appeal:
+    """File ``user``'s appeal against ``indicator``; ``PermissionDenied`` when it is not their own
+    result in a cycle in review, ``AppealError`` after the deadline or for a second appeal."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        indicator = IndicatorRecord.objects.select_related("scorecard__run__cycle", "scorecard__agent").get(
+            pk=indicator.pk
+        )
+        cycle = _cycle_of(indicator)
+        _refuse_closed(cycle)
+        if not can_file_appeal(user, indicator):
+            raise PermissionDenied(
+                "only the agent may appeal their own results, while the cycle is in review"
+            )
+        deadline = deadline_of(cycle)
+        if deadline is None or now > deadline:
+            raise AppealError(
+                f"the appeal window of cycle {cycle.period} ({cycle.kind}) closed at {deadline}",
+                "window_closed",
+            )
+        if not reason.strip():
+            raise AppealError("an appeal needs a reason", "no_reason")
+        if Appeal.objects.filter(indicator=indicator).exists():
+            raise AppealError(
+                f"{indicator.code} of {cycle.period} has already been appealed", "already_appealed"
+            )
+        appeal = Appeal.objects.create(
+            indicator=indicator,
+            agent=indicator.scorecard.agent,
+            filed_by=user,
+            filed_at=now,
+            deadline=deadline,
+            reason=reason.strip(),
+            proposed_value=proposed_value,
+            evidence=evidence.strip(),
+        )
+        _audit(user, AuditAction.FILED, appeal, before=None, after=appeal.snapshot(), at=now)
+    return appeal
+
+
+def decide_appeal(
+    user: Any,
+    appeal: Appeal,
+    decision: str,
+    *,
+    comment: str,
+    adjusted_value: float | None = None,
+    rule: Any = None,
+    better: str | None = None,
+    now=None,
+) -> Appeal:
+    """Decide ``appeal`` (``accepted``, ``partly_accepted`` or ``rejected``) as ``user``.
+
+    ``rule`` (the scheme's indicator) and ``better`` (the catalogue's direction) serve the step and
+    percentile curves; linear results need only what is stored."""
+    now = now or timezone.now()
+    if decision not in DECISIONS:
+        raise AppealError(f"decision {decision!r} is not one of {', '.join(DECISIONS)}", "bad_decision")
+    with transaction.atomic():
+        appeal = (
+            Appeal.objects.select_for_update()
+            .select_related("agent", "indicator__scorecard__run__cycle")
+            .get(pk=appeal.pk)
+        )
+        cycle = _cycle_of(appeal.indicator)
+        _refuse_closed(cycle)
+        if not can_decide_appeal(user, appeal):
+            raise PermissionDenied(
+                "only the agent's lead, HR / a director or an administrator decides appeals"
+            )
+        if not appeal.is_open:
+            raise AppealError(f"appeal #{appeal.pk} is already {appeal.status}", "not_open")
+        if cycle.state not in (CycleState.IN_REVIEW, CycleState.PUBLISHED):
+            raise AppealError(
+                f"cycle {cycle.period} ({cycle.kind}) is {cycle.state}: decide once it is in review",
+                "not_in_review",
+            )
+        if appeal.indicator.scorecard.run.superseded:
+            raise AppealError(
+                f"cycle {cycle.period} was recomputed after this appeal: the result no longer stands",
+                "superseded",
+            )
+        if not comment.strip():
+            raise AppealError("a decision needs a comment", "no_comment")
+        new_value = None
+        if decision == AppealStatus.PARTLY_ACCEPTED:
+            if adjusted_value is None:
+                raise AppealError("a partly accepted appeal needs the adjusted value", "needs_value")
+            new_value = adjusted_value
+        elif decision == AppealStatus.ACCEPTED:
+            new_value = adjusted_value if adjusted_value is not None else appeal.proposed_value
+            if new_value is None:
+                raise AppealError("the appeal proposes no value: give the value to accept", "needs_value")
+        before = appeal.snapshot()
+        appeal.status = decision
+        appeal.decided_by = user
+        appeal.decided_at = now
+        appeal.decision_comment = comment.strip()
+        appeal.adjusted_value = new_value
+        if new_value is not None:
+            _adjust(user, appeal, new_value, rule=rule, better=better, now=now)
+        appeal.save()
+        _audit(user, AuditAction.DECIDED, appeal, before=before, after=appeal.snapshot(), at=now)
+    return appeal
+
+
+def _adjust(user: Any, appeal: Appeal, value: float, *, rule: Any, better: str | None, now) -> Adjustment:
+    """Give ``appeal``'s indicator result ``value``, rescore it and recompute the scorecard total."""
+    indicator = IndicatorRecord.objects.select_for_update().get(pk=appeal.indicator_id)
+    scorecard = ScorecardRecord.objects.select_for_update().get(pk=indicator.scorecard_id)
+    stored = StoredResult(
+        indicator.code, indicator.explanation.get("curve"), indicator.target, indicator.floor
+    )
+    peers = []
+    if stored.curve == "percentile":
+        peers = list(
+            IndicatorRecord.objects.filter(
+                scorecard__run_id=scorecard.run_id, code=indicator.code, value__isnull=False
+            )
+            .exclude(pk=indicator.pk)
+            .values_list("value", flat=True)
+        )
+    score = rescore(stored, value, rule=rule, better=better, peers=peers)
+    before = {"value": indicator.value, "score": indicator.score, "total": scorecard.total}
+    indicator.value, indicator.score = value, score
+    indicator.explanation = {
+        **indicator.explanation,
+        "contribution": round(indicator.weight * score, 4),
+        "adjusted_by_appeal": appeal.pk,
+    }
+    indicator.save(update_fields=["value", "score", "explanation"])
+    rows = scorecard.indicators.values_list("weight", "score")
+    scorecard.total = total_of(list(rows), scorecard.explanation.get("bonus_points") or 0.0)
+    scorecard.save(update_fields=["total"])
+    adjustment = Adjustment.objects.create(
+        appeal=appeal,
+        indicator=indicator,
+        by=user,
+        at=now,
+        value_before=before["value"],
+        value_after=value,
+        score_before=before["score"],
+        score_after=score,
+        total_before=before["total"],
+        total_after=scorecard.total,
+    )
+    AuditEntry.objects.create(
+        by=user,
+        at=now,
+        action=AuditAction.ADJUSTED,
+        object_type="indicator_result",
+        object_id=str(indicator.pk),
+        appeal=appeal,
+        before=before,
+        after={"value": value, "score": score, "total": scorecard.total, "adjustment": adjustment.pk},
+    )
+    appeal.indicator = indicator
+    return adjustment
+
+
+def lapse_open_appeals(cycle: Cycle, now=None) -> int:
+    """Mark the open appeals of ``cycle`` lapsed (the cycle is closing), each in the audit log."""
+    now = now or timezone.now()
+    open_appeals = list(
+        Appeal.objects.filter(
+            indicator__scorecard__run__cycle=cycle, status=AppealStatus.OPEN
+        ).select_related("indicator")
+    )
+    if not open_appeals:
+        return 0
+    Appeal.objects.filter(pk__in=[a.pk for a in open_appeals]).update(status=AppealStatus.LAPSED)
+    entries = []
+    for a in open_appeals:
+        before = a.snapshot()
+        a.status = AppealStatus.LAPSED
+        entries.append(
+            AuditEntry(
+                by=None,
+                at=now,
+                action=AuditAction.LAPSED,
+                object_type="appeal",
+                object_id=str(a.pk),
+                appeal=a,
+                before=before,
+                after=a.snapshot(),
+            )
+        )
+    AuditEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
+def _audit(user: Any, action: str, appeal: Appeal, *, before: dict | None, after: dict, at) -> AuditEntry:
+    return AuditEntry.objects.create(
+        by=user,
+        at=at,
+        action=action,
+        object_type="appeal",
+        object_id=str(appeal.pk),
+        appeal=appeal,
+        before=before,
+        after=after,
+    )
