@@ -22,6 +22,20 @@ def director_token(appraisal, events) -> str:
     return create_token_for("director")
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """The WSGI handler closes database connections when a request ends, which would close the
+    test's own transaction on PostgreSQL; Django's test client detaches the same handlers."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def events(settings, tmp_path):
     settings.WORKSPACE = tmp_path  # an empty event store: evidence pages are empty, not errors
