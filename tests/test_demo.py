@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -179,7 +180,10 @@ def test_agent_sees_own_scorecard_in_both_languages_and_no_one_elses(demo, serve
     cards = {c["agent_id"]: c for c in latest_scorecards(ws)["scorecards"]}
     context, page = sign_in(browser, server, "agent")
     try:
-        own_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+        # The demo names the agent behind the `agent` login; home links to that scorecard.
+        own_id = re.search(r"agent \((A\d+)\)", demo[1].stdout).group(1)
+        assert page.locator(f"a[href*='/agents/{own_id}/']").count() >= 1
+        page.goto(f"/agents/{own_id}/")
         own = cards[own_id]
         assert page.locator("h1").inner_text() == own["name_zh"]
         text = page.locator("main").inner_text()
@@ -204,7 +208,8 @@ def test_lead_sees_the_team_ranking(demo, server, browser):
     cards = latest_scorecards(ws)["scorecards"]
     context, page = sign_in(browser, server, "lead")
     try:
-        team = page.url.split("team=")[-1]
+        team = re.search(r"lead \(team (T\d+)\)", demo[1].stdout).group(1)
+        page.goto(f"/ranking/?team={team}")
         members = [c for c in cards if c["team_id"] == team]
         assert len(members) >= 5
         rows = page.locator("table.ranking tbody tr")
