@@ -118,13 +118,13 @@ class BusinessClock:
         if not ok.any():
             return out
         a, b = _micros(start[ok]), _micros(end[ok])
-        cals = calendar_ids[ok].astype(str).to_numpy()
+        codes, names = pd.factorize(calendar_ids[ok])
         index = np.flatnonzero(ok)
-        for cid in np.unique(cals):
-            cal = self.calendars.get(cid)
+        for k, cid in enumerate(names):
+            cal = self.calendars.get(str(cid))
             if cal is None:
                 continue
-            m = cals == cid
+            m = codes == k
             tz = ZoneInfo(cal.timezone)
             lo = datetime.fromtimestamp(min(a[m].min(), b[m].min()) / 1e6, tz).date() - timedelta(days=2)
             hi = datetime.fromtimestamp(max(a[m].max(), b[m].max()) / 1e6, tz).date() + timedelta(days=2)
@@ -154,7 +154,10 @@ def agent_calendars(store: EventStore) -> pd.Series:
 
 
 def _calendar_of(agent: pd.Series, calendars: pd.Series) -> pd.Series:
-    return agent.astype(object).map(calendars)
+    """Each row's calendar id, looked up once per distinct agent."""
+    codes, agents = pd.factorize(agent)
+    names = pd.Series(agents.astype(object)).map(calendars).to_numpy(dtype=object)
+    return pd.Series(np.where(codes >= 0, names[np.maximum(codes, 0)], None), index=agent.index)
 
 
 # -- per-source results ----------------------------------------------------------------------------
@@ -176,7 +179,7 @@ def _by(rows: pd.DataFrame, key: str) -> pd.core.groupby.DataFrameGroupBy:
 
 
 def _agents(frame: pd.DataFrame, key: str) -> pd.Index:
-    return pd.Index(frame[key].astype(object).unique())
+    return pd.Index(np.asarray(pd.unique(frame[key].dropna()), dtype=object))
 
 
 def _median_n(rows: pd.DataFrame, key: str, values: np.ndarray) -> tuple[pd.Series, pd.Series]:
@@ -250,31 +253,32 @@ def contact_outcomes_values(
         ["customer_id", "topic", "created_at"],
         _in_period("created_at", hi, hi + HORIZON) & ds.field("customer_id").is_valid(),
     )
-    scope = it[it["customer_id"].notna()]
-    candidates = pd.concat([it.loc[it["customer_id"].notna(), ["customer_id", "topic", "created_at"]], later])
-    # Scope rows and candidates in one list by customer, topic and time; at equal times candidates
-    # first, so the next candidate after a scope row is strictly later.
-    both = pd.DataFrame(
-        {
-            "customer": np.concatenate(
-                [scope["customer_id"].to_numpy(), candidates["customer_id"].to_numpy()]
-            ),
-            "topic": np.concatenate(
-                [scope["topic"].fillna("").to_numpy(), candidates["topic"].fillna("").to_numpy()]
-            ),
-            "t": np.concatenate([_micros(scope["created_at"]), _micros(candidates["created_at"])]),
-            "is_scope": np.r_[np.ones(len(scope), dtype=bool), np.zeros(len(candidates), dtype=bool)],
-            "row": np.r_[np.arange(len(scope)), np.full(len(candidates), -1)],
-        }
+    known = it["customer_id"].notna().to_numpy()
+    scope = it[known]
+    # Scope rows (the period's contacts) and candidates (every contact from the period's start to
+    # the horizon) in one list ordered by customer, topic and time, candidates first at equal
+    # times: the next candidate after a scope row is then the first strictly later contact.
+    customer = pd.concat(
+        [scope["customer_id"], scope["customer_id"], later["customer_id"]], ignore_index=True
     )
-    both["group"] = both.groupby(["customer", "topic"], sort=False).ngroup()
-    both = both.sort_values(["group", "t", "is_scope"], kind="stable")
-    candidate_t = pd.Series(np.where(both["is_scope"], np.nan, both["t"]), index=both.index)
-    nxt = candidate_t.groupby(both["group"]).shift(-1).groupby(both["group"]).bfill()
-    gap = nxt.to_numpy() - both["t"].to_numpy()
-    hit = both["is_scope"].to_numpy() & (gap <= window / timedelta(microseconds=1))
+    topic = pd.concat([scope["topic"], scope["topic"], later["topic"]], ignore_index=True).fillna("")
+    t = np.concatenate(
+        [_micros(scope["created_at"]), _micros(scope["created_at"]), _micros(later["created_at"])]
+    )
+    is_scope = np.r_[np.ones(len(scope), dtype=bool), np.zeros(len(scope) + len(later), dtype=bool)]
+    customer_code, _ = pd.factorize(customer)
+    topic_code, topics = pd.factorize(topic)
+    key = customer_code.astype(np.int64) * (len(topics) + 1) + topic_code
+    order = np.lexsort((is_scope, t, key))
+    key, t, is_scope = key[order], t[order], is_scope[order]
+    candidates = np.flatnonzero(~is_scope)
+    at = np.flatnonzero(is_scope)
+    nxt = np.searchsorted(candidates, at, side="right")
+    has_next = nxt < len(candidates)
+    j = candidates[np.minimum(nxt, len(candidates) - 1)]
+    hit = has_next & (key[j] == key[at]) & (t[j] - t[at] <= window // timedelta(microseconds=1))
     repeat = np.zeros(len(it), dtype=bool)
-    repeat[np.flatnonzero(it["customer_id"].notna().to_numpy())[both["row"].to_numpy()[hit]]] = True
+    repeat[np.flatnonzero(known)[order[at[hit]]]] = True
 
     owned = it["agent_id"].notna().to_numpy()
     rows, repeat = it[owned], repeat[owned]
@@ -337,22 +341,22 @@ def response_episodes(
     )
     turn = first_turn.reindex(it["interaction_id"].to_numpy())
     turn_at = turn["at"].set_axis(it.index)
-    turn_agent = turn["agent_id"].astype(object).set_axis(it.index)
-    valid = turn_at.notna() & (turn_at >= it["created_at"])
-    turn_at, turn_agent = turn_at.where(valid), turn_agent.where(valid)
-    agent = turn_agent.fillna(it["first_response_agent_id"].astype(object)).fillna(
-        it["agent_id"].astype(object)
+    valid = (turn_at.notna() & (turn_at >= it["created_at"])).to_numpy()
+    agents = _categories(it["agent_id"], it["first_response_agent_id"], turn["agent_id"])
+    agent = (
+        pd.Series(pd.Categorical(turn["agent_id"].where(valid), categories=agents), index=it.index)
+        .fillna(it["first_response_agent_id"].cat.set_categories(agents))
+        .fillna(it["agent_id"].cat.set_categories(agents))
     )
     created = pd.DataFrame(
         {
-            "interaction_id": it["interaction_id"].to_numpy(),
-            "agent_id": agent.to_numpy(),
-            "opened_at": it["created_at"].to_numpy(),
-            "replied_at": turn_at.fillna(it["first_response_at"]).to_numpy(),
-            "channel": it["channel"].astype(object).to_numpy(),
-            "priority": it["priority"].astype(object).to_numpy(),
-            "is_vip": it["is_vip"].to_numpy(),
-            "abandoned": it["abandoned"].to_numpy(),
+            "agent_id": agent,
+            "opened_at": it["created_at"],
+            "replied_at": turn_at.where(valid).fillna(it["first_response_at"]),
+            "channel": it["channel"],
+            "priority": it["priority"],
+            "is_vip": it["is_vip"],
+            "abandoned": it["abandoned"],
         }
     )
     since = ds.field("at") >= pa.scalar(lo, pa.timestamp("us", tz="UTC"))
@@ -388,7 +392,6 @@ def response_episodes(
     reopened = reopened.merge(owners, on="interaction_id", suffixes=("", "_owner"))
     reopened = pd.DataFrame(
         {
-            "interaction_id": reopened["interaction_id"],
             "agent_id": reopened["agent_id"].fillna(reopened["agent_id_owner"]),
             "opened_at": reopened["at"],
             "replied_at": reopened["at_reply"],
@@ -398,10 +401,31 @@ def response_episodes(
             "abandoned": reopened["abandoned"],
         }
     )
-    episodes = pd.concat([created, reopened], ignore_index=True)
+    episodes = _stack(created, reopened)
     in_period = (episodes["opened_at"] >= pd.Timestamp(lo)) & (episodes["opened_at"] < pd.Timestamp(hi))
-    episodes = episodes[in_period.to_numpy() & episodes["agent_id"].notna().to_numpy()]
-    return episodes.astype({"agent_id": "category"})
+    return episodes[in_period.to_numpy() & episodes["agent_id"].notna().to_numpy()]
+
+
+def _categories(*columns: pd.Series) -> pd.Index:
+    """The union of the distinct values of ``columns`` (categorical or not)."""
+    values = [
+        c.cat.categories if isinstance(c.dtype, pd.CategoricalDtype) else c.dropna().unique() for c in columns
+    ]
+    return pd.Index(np.unique(np.concatenate([np.asarray(v, dtype=object) for v in values]).astype(str)))
+
+
+def _stack(*frames: pd.DataFrame) -> pd.DataFrame:
+    """Frames one under the other; text columns stay categorical (pd.concat would make them objects)."""
+    out = {}
+    for col in frames[0].columns:
+        parts = [f[col] for f in frames]
+        if any(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            cats = _categories(*parts)
+            codes = [pd.Categorical(p, categories=cats).codes for p in parts]
+            out[col] = pd.Categorical.from_codes(np.concatenate(codes), categories=cats)
+        else:
+            out[col] = pd.concat([p.reset_index(drop=True) for p in parts], ignore_index=True)
+    return pd.DataFrame(out)
 
 
 def response_values(episodes: pd.DataFrame, clock: BusinessClock, calendars: pd.Series) -> SourceValues:
