@@ -506,7 +506,8 @@ def bench(
     )
     limits = f"memory_limit {memory_limit or 'default'}, threads {threads or result.cpus}"
     click.echo(
-        f"engine: {result.engine_s:.3f} s (best of {repeat}; {limits}), peak RSS {result.peak_rss_mb:,.0f} MB"
+        f"engine: {result.engine_s:.3f} s (best of {repeat}; {limits}; CPU {result.engine_cpu_s:.1f} s), "
+        f"peak RSS {result.peak_rss_mb:,.0f} MB"
     )
     for label, secs in result.engine_period_s.items():
         base = result.baseline_period_s.get(label)
@@ -515,7 +516,8 @@ def bench(
         )
     if result.baseline_s is not None:
         click.echo(
-            f"pandas: {result.baseline_s:.3f} s, peak RSS {result.baseline_peak_rss_mb:,.0f} MB; "
+            f"pandas: {result.baseline_s:.3f} s (CPU {result.baseline_cpu_s:.1f} s), "
+            f"peak RSS {result.baseline_peak_rss_mb:,.0f} MB; "
             f"engine {result.ratio:.1f}x faster"
         )
     if comparison is not None:

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from frontdesk.engine.calendars import Calendar, builtin_calendars
@@ -68,6 +69,14 @@ def _in_period(col: str, lo: datetime, hi: datetime) -> ds.Expression:
     return (ds.field(col) >= pa.scalar(lo, pa.timestamp("us", tz="UTC"))) & (
         ds.field(col) < pa.scalar(hi, pa.timestamp("us", tz="UTC"))
     )
+
+
+def _among(ids: pd.Series, values: Iterable[str]) -> np.ndarray:
+    """``ids.isin(values)`` for text ids, hashed in Arrow (pandas' own builds the set in Python)."""
+    found = pc.is_in(
+        pa.array(ids, pa.string()), value_set=pa.array(np.asarray(values, dtype=object), pa.string())
+    )
+    return found.fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def _flag(s: pd.Series) -> np.ndarray:
@@ -207,7 +216,7 @@ INTERACTION_COLUMNS = [
     "complaint_recovered", "customer_id", "topic",
 ]  # fmt: skip
 REPEAT_WINDOW = timedelta(hours=72)  # contact_outcomes' default repeat_window_us
-HORIZON = timedelta(days=31)  # how far past the period later contacts are looked for
+HORIZON = timedelta(days=31)  # how far past the period scoped views look: later contacts, late replies
 
 
 def interactions_values(
@@ -311,9 +320,14 @@ def worktime_hours(store: EventStore, period: Period) -> tuple[pd.Index, pd.Seri
     return _agents(wt, "agent_id"), hours
 
 
-def agent_messages(store: EventStore) -> pd.DataFrame:
-    """Transcript turns spoken by a named agent."""
-    msg = _read(store, "messages", ["interaction_id", "at", "agent_id"], ds.field("speaker") == "agent")
+def agent_messages(store: EventStore, lo: datetime, until: datetime) -> pd.DataFrame:
+    """Transcript turns spoken by a named agent in [lo, until)."""
+    msg = _read(
+        store,
+        "messages",
+        ["interaction_id", "at", "agent_id"],
+        (ds.field("speaker") == "agent") & _in_period("at", lo, until),
+    )
     msg = msg[msg["agent_id"].notna().to_numpy() & msg["at"].notna().to_numpy()]
     return msg.astype({"agent_id": object})
 
@@ -327,24 +341,33 @@ def response_episodes(
     reopening (when there is one, not before the creation), else by its ``first_response_at``, and
     credited to whoever answered. Each reopening is answered by the first human reply after it and
     before the next reopening (agent events or agent turns), credited to whoever gave it, else to
-    the contact's owner."""
-    reopen = _read(store, "interaction_events", ["interaction_id", "at"], ds.field("kind") == "reopened")
+    the contact's owner. Reopenings, replies and turns count from ``lo`` up to ``HORIZON`` past
+    ``hi`` (``messages`` must already be that window's)."""
+    window = _in_period("at", lo, hi + HORIZON)
+    reopen = _read(
+        store, "interaction_events", ["interaction_id", "at"], (ds.field("kind") == "reopened") & window
+    )
     reopen = reopen.drop_duplicates().sort_values(["interaction_id", "at"], kind="stable")
     first_reopen = reopen.drop_duplicates("interaction_id").set_index("interaction_id")["at"]
     before_reopen = messages["at"] < first_reopen.reindex(messages["interaction_id"].to_numpy()).to_numpy()
-    no_reopen = ~messages["interaction_id"].isin(first_reopen.index).to_numpy()
+    no_reopen = ~_among(messages["interaction_id"], first_reopen.index)
     first_turn = (
         messages[no_reopen | before_reopen.to_numpy()]
         .sort_values(["interaction_id", "at", "agent_id"])
         .drop_duplicates("interaction_id")
         .set_index("interaction_id")
     )
-    turn = first_turn.reindex(it["interaction_id"].to_numpy())
-    turn_at = turn["at"].set_axis(it.index)
+    # Only the few contacts with a transcript are looked up.
+    has = _among(it["interaction_id"], first_turn.index)
+    turn = first_turn.reindex(it.loc[has, "interaction_id"].to_numpy())
+    turn_at = pd.Series(pd.NaT, index=it.index, dtype=it["created_at"].dtype)
+    turn_at[has] = turn["at"].array
+    turn_agent = pd.Series(None, index=it.index, dtype=object)
+    turn_agent[has] = turn["agent_id"].to_numpy(dtype=object)
     valid = (turn_at.notna() & (turn_at >= it["created_at"])).to_numpy()
     agents = _categories(it["agent_id"], it["first_response_agent_id"], turn["agent_id"])
     agent = (
-        pd.Series(pd.Categorical(turn["agent_id"].where(valid), categories=agents), index=it.index)
+        pd.Series(pd.Categorical(turn_agent.where(valid), categories=agents), index=it.index)
         .fillna(it["first_response_agent_id"].cat.set_categories(agents))
         .fillna(it["agent_id"].cat.set_categories(agents))
     )
@@ -359,19 +382,18 @@ def response_episodes(
             "abandoned": it["abandoned"],
         }
     )
-    since = ds.field("at") >= pa.scalar(lo, pa.timestamp("us", tz="UTC"))
     # Reopenings in the period, each bounded by the next one.
     reopen["next_at"] = reopen.groupby("interaction_id", sort=False)["at"].shift(-1)
     reopen = reopen[(reopen["at"] >= pd.Timestamp(lo)) & (reopen["at"] < pd.Timestamp(hi))]
-    ids = pa.array(reopen["interaction_id"].unique(), pa.string())
+    ids = pa.array(reopen["interaction_id"].drop_duplicates().to_numpy(dtype=object), pa.string())
     ev = _read(
         store,
         "interaction_events",
         ["interaction_id", "at", "agent_id", "actor"],
-        ds.field("interaction_id").isin(ids) & since & ds.field("kind").isin(["first_reply", "reply"]),
+        ds.field("interaction_id").isin(ids) & window & ds.field("kind").isin(["first_reply", "reply"]),
     )
     ev = ev[ev["agent_id"].notna() & (ev["actor"].astype(object).fillna("agent") == "agent")]
-    turns = messages[messages["interaction_id"].isin(reopen["interaction_id"]).to_numpy()]
+    turns = messages[_among(messages["interaction_id"], reopen["interaction_id"])]
     human = pd.concat(
         [ev[["interaction_id", "at", "agent_id"]].astype({"agent_id": object}), turns], ignore_index=True
     )
@@ -642,7 +664,9 @@ def reference_values(
     sources = [
         interactions_values(it, hours, clock, cal_of),
         contact_outcomes_values(store, it, hi, repeat_window),
-        response_values(response_episodes(store, it, agent_messages(store), lo, hi), clock, cal_of),
+        response_values(
+            response_episodes(store, it, agent_messages(store, lo, hi + HORIZON), lo, hi), clock, cal_of
+        ),
         SourceValues(work_agents),
         surveys_values(store, lo, hi),
         qa_item_values(store, lo, hi),

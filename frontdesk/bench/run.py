@@ -32,10 +32,10 @@ import pyarrow.parquet as pq
 from frontdesk.engine.eventstore import EventStore
 from frontdesk.engine.periods import Period, month, parse_period, period_of
 from frontdesk.engine.tables import TABLES
+from frontdesk.synth.schedule import CONTACTS_PER_AGENT_DAY
 
 START = "2026-07"  # first generated month
 TIMEZONE = "Asia/Shanghai"  # the synthetic organisation's time zone
-CONTACTS_PER_AGENT_DAY = 110.0  # the generator's average (frontdesk/synth/schedule.py)
 TOLERANCE = 0.02  # whole generated months within 2 % of the request are kept whole
 REL_TOL = 1e-9
 ABS_TOL = 1e-12  # values that should be 0 may differ by float summation order
@@ -278,6 +278,7 @@ class EngineRun:
     setup_seconds: float
     peak_rss_mb: float
     indicators: int
+    cpu_seconds: float
     values: dict[str, dict[str, dict[str, tuple[float | None, int]]]] = field(repr=False)
 
 
@@ -288,7 +289,13 @@ class BaselineRun:
     seconds: float
     period_seconds: dict[str, float]
     peak_rss_mb: float
+    cpu_seconds: float
     frames: dict[str, Any] = field(repr=False)
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _peak_rss_mb() -> float:
@@ -313,10 +320,10 @@ def engine_job(
     t0 = time.perf_counter()
     engine = DuckDBEngine(store, threads=threads, memory_limit=memory_limit)
     setup = time.perf_counter() - t0
-    best, best_split, values = math.inf, {}, {}
+    best, best_split, best_cpu, values = math.inf, {}, 0.0, {}
     try:
         for _ in range(repeat):
-            split = {}
+            split, cpu = {}, _cpu_s()
             for p in periods:
                 t = time.perf_counter()
                 out = engine.measures(inds, p, timezone, agent_ids=agents)
@@ -325,10 +332,10 @@ def engine_job(
                     a: {code: (m.value, m.n) for code, m in row.items()} for a, row in out.items()
                 }
             if sum(split.values()) < best:
-                best, best_split = sum(split.values()), split
+                best, best_split, best_cpu = sum(split.values()), split, _cpu_s() - cpu
     finally:
         engine.close()
-    return EngineRun(best, best_split, setup, _peak_rss_mb(), len(inds), values)
+    return EngineRun(best, best_split, setup, _peak_rss_mb(), len(inds), best_cpu, values)
 
 
 def baseline_job(root: str, labels: list[str], timezone: str, repeat: int) -> BaselineRun:
@@ -338,16 +345,16 @@ def baseline_job(root: str, labels: list[str], timezone: str, repeat: int) -> Ba
     store = EventStore(root)
     periods = [parse_period(label) for label in labels]
     agents = _agent_ids(store)
-    best, best_split, frames = math.inf, {}, {}
+    best, best_split, best_cpu, frames = math.inf, {}, 0.0, {}
     for _ in range(repeat):
-        split = {}
+        split, cpu = {}, _cpu_s()
         for p in periods:
             t = time.perf_counter()
             frames[p.label] = reference_values(store, p, timezone, agent_ids=agents)
             split[p.label] = time.perf_counter() - t
         if sum(split.values()) < best:
-            best, best_split = sum(split.values()), split
-    return BaselineRun(best, best_split, _peak_rss_mb(), frames)
+            best, best_split, best_cpu = sum(split.values()), split, _cpu_s() - cpu
+    return BaselineRun(best, best_split, _peak_rss_mb(), best_cpu, frames)
 
 
 def in_child(fn: Callable[..., Any], *args: Any) -> Any:
@@ -451,6 +458,8 @@ class BenchResult:
     periods: list[str] = field(default_factory=list)
     engine_period_s: dict[str, float] = field(default_factory=dict)
     engine_setup_s: float = 0.0
+    engine_cpu_s: float = 0.0  # user + system CPU of the best run, all threads
+    baseline_cpu_s: float | None = None
     baseline_period_s: dict[str, float] = field(default_factory=dict)
     baseline_peak_rss_mb: float | None = None
     values_checked: int = 0
@@ -502,6 +511,8 @@ def run_bench(
         periods=labels,
         engine_period_s={k: round(v, 4) for k, v in eng.period_seconds.items()},
         engine_setup_s=round(eng.setup_seconds, 4),
+        engine_cpu_s=round(eng.cpu_seconds, 2),
+        baseline_cpu_s=None if base is None else round(base.cpu_seconds, 2),
         baseline_period_s={} if base is None else {k: round(v, 4) for k, v in base.period_seconds.items()},
         baseline_peak_rss_mb=None if base is None else round(base.peak_rss_mb, 1),
         values_checked=0 if comparison is None else comparison.checked,
