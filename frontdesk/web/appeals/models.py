@@ -13,9 +13,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.web.appraisal.lifecycle import CycleError
 from frontdesk.web.appraisal.models import (
     Agent,
+    AppendOnly,
     FrozenWhenClosed,
     FrozenWhenClosedQuerySet,
     IndicatorRecord,
@@ -103,38 +103,10 @@ class Appeal(FrozenWhenClosed):
 APPEND_ONLY = "the audit log and adjustments are append-only: entries are never changed or deleted"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise CycleError(APPEND_ONLY)
-
-    def delete(self):
-        raise CycleError(APPEND_ONLY)
-
-    delete.queryset_only = True
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        raise CycleError(APPEND_ONLY)
-
-
-class AppendOnly(models.Model):
-    """Rows that are written once: saving a stored row or deleting one raises ``CycleError``."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise CycleError(APPEND_ONLY)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise CycleError(APPEND_ONLY)
-
-
 class Adjustment(AppendOnly):
     """The change an accepted (or partly accepted) appeal made to one indicator result."""
+
+    append_only_message = APPEND_ONLY
 
     appeal = models.OneToOneField(
         Appeal, on_delete=models.PROTECT, related_name="adjustment", verbose_name=_("appeal")
@@ -171,6 +143,8 @@ class AuditAction(models.TextChoices):
 
 class AuditEntry(AppendOnly):
     """One recorded change: who, when, what, to which object, before and after. Append-only."""
+
+    append_only_message = APPEND_ONLY
 
     at = models.DateTimeField(_("at"), default=timezone.now)
     by = models.ForeignKey(

@@ -344,24 +344,43 @@ class ScorecardRun(FrozenWhenClosed):
         return f"{self.cycle} #{self.number} ({self.scheme_version})"
 
 
-APPEND_ONLY = "the history of cycle states is append-only: entries are never changed or deleted"
-
-
 class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses every bulk change of an append-only model, with the model's own message."""
+
     def update(self, **kwargs):
-        raise CycleError(APPEND_ONLY)
+        raise CycleError(self.model.append_only_message)
 
     def delete(self):
-        raise CycleError(APPEND_ONLY)
+        raise CycleError(self.model.append_only_message)
 
     delete.queryset_only = True
 
     def bulk_update(self, objs, fields, *args, **kwargs):
-        raise CycleError(APPEND_ONLY)
+        raise CycleError(self.model.append_only_message)
 
 
-class CycleTransition(models.Model):
+class AppendOnly(models.Model):
+    """Rows that are written once: saving a stored row or deleting one raises ``CycleError``."""
+
+    append_only_message = "entries are append-only: they are never changed or deleted"
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise CycleError(self.append_only_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise CycleError(self.append_only_message)
+
+
+class CycleTransition(AppendOnly):
     """One change of a cycle's state: who, when, from, to. Append-only."""
+
+    append_only_message = "the history of cycle states is append-only: entries are never changed or deleted"
 
     cycle = models.ForeignKey(
         Cycle, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("cycle")
@@ -386,8 +405,6 @@ class CycleTransition(models.Model):
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ("at", "id")
         verbose_name = _("cycle state change")
@@ -395,14 +412,6 @@ class CycleTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle}: {self.from_state} → {self.to_state}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise CycleError(APPEND_ONLY)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise CycleError(APPEND_ONLY)
 
 
 class ScorecardRecord(FrozenWhenClosed):
