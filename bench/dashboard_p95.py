@@ -20,43 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-CODES = ("first_response", "first_contact_resolution", "csat", "nps")
 PASSWORD = "bench-password"
-
-
-def _cards(agents: list[dict], period: str, seed: int) -> list:
-    from frontdesk.engine.scorecard import IndicatorResult, Scorecard
-
-    cards = []
-    for i, a in enumerate(agents):
-        scores = [(i * 13 + seed * 7 + j * 29) % 101 for j in range(len(CODES))]
-        indicators = {
-            code: IndicatorResult(code, float(s), 50, float(s), 0.25)
-            for code, s in zip(CODES, scores, strict=True)
-        }
-        total = round(sum(scores) / len(scores), 1)
-        cards.append(
-            Scorecard(
-                agent_id=a["agent_id"],
-                name=a["name"],
-                name_zh=a["name_zh"],
-                team_id=a["team_id"],
-                site_id=a["site_id"],
-                period=period,
-                cycle="monthly",
-                scheme_version="bench",
-                total=total,
-                grade="A" if total >= 85 else "B" if total >= 70 else "C",
-                indicators=indicators,
-            )
-        )
-    ranked = sorted(cards, key=lambda c: (-c.total, c.agent_id))
-    for rank, c in enumerate(ranked, start=1):
-        c.rank_org = rank
-    for team in {c.team_id for c in cards}:
-        for rank, c in enumerate((c for c in ranked if c.team_id == team), start=1):
-            c.rank_team = rank
-    return cards
 
 
 def build(agent_count: int, period_count: int) -> list[str]:
@@ -64,32 +28,11 @@ def build(agent_count: int, period_count: int) -> list[str]:
     from django.contrib.auth import get_user_model
 
     from frontdesk.web.accounts.models import Profile, Role
-    from frontdesk.web.appraisal import store
+    from frontdesk.web.appraisal.sample_organisation import sample_agents, store_sample_organisation
 
-    sites = [{"site_id": f"S{s}", "name": f"Site {s}", "name_zh": f"网点{s}"} for s in (1, 2)]
-    teams = [
-        {"team_id": f"T{t:02d}", "name": f"Team {t}", "name_zh": f"{t}组", "site_id": f"S{t % 2 + 1}"}
-        for t in range(20)
-    ]
-    agents = [
-        {
-            "agent_id": f"A{i:04d}",
-            "name": f"Agent {i}",
-            "name_zh": f"员工{i}",
-            "team_id": f"T{i % 20:02d}",
-            "site_id": f"S{i % 20 % 2 + 1}",
-        }
-        for i in range(agent_count)
-    ]
-    store.sync_organisation(sites, teams, agents)
     months = [(2026 * 12 + 11 - k) for k in reversed(range(period_count))]
     labels = [f"{m // 12}-{m % 12 + 1:02d}" for m in months]
-    for seed, label in enumerate(labels):
-        store.save_scorecards(
-            _cards(agents, label, seed), period=label, cycle="monthly", scheme_version="bench"
-        )
-        store.transition(label, "monthly", "in_review")
-        store.transition(label, "monthly", "published")
+    store_sample_organisation(sample_agents(agent_count, chinese_names=True), labels, chinese_names=True)
     user = get_user_model().objects.create_user("director", password=PASSWORD)
     Profile.objects.create(user=user, role=Role.DIRECTOR.value)
     return labels

@@ -11,16 +11,19 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from frontdesk.engine.scorecard import IndicatorResult, Scorecard
 from frontdesk.web.accounts.models import Profile, Role
 from frontdesk.web.appraisal.models import IndicatorRecord, ScorecardRecord, Team
+from frontdesk.web.appraisal.sample_organisation import (
+    CODES,
+    sample_agents,
+    sample_scorecards,
+    store_sample_organisation,
+)
 
 from .conftest import PASSWORD
 from .test_web_i18n import english_words, visible_text
 
 pytestmark = pytest.mark.django_db
-
-CODES = ("first_response", "first_contact_resolution", "csat", "nps")
 
 
 def login(client: Client, username: str) -> Client:
@@ -201,59 +204,9 @@ def test_the_page_is_in_english_for_an_english_browser(director):
 # A thousand agents: the number of queries does not grow with them -------------------------------------
 
 
-def synthetic_cards(agents: list[dict], period: str, seed: int) -> list[Scorecard]:
-    cards = []
-    for i, a in enumerate(agents):
-        scores = [(i * 13 + seed * 7 + j * 29) % 101 for j in range(len(CODES))]
-        indicators = {
-            code: IndicatorResult(code, float(s), 50, float(s), 0.25)
-            for code, s in zip(CODES, scores, strict=True)
-        }
-        total = round(sum(scores) / len(scores), 1)
-        cards.append(
-            Scorecard(
-                agent_id=a["agent_id"],
-                name=a["name"],
-                team_id=a["team_id"],
-                site_id=a["site_id"],
-                period=period,
-                cycle="monthly",
-                scheme_version="bench",
-                total=total,
-                grade="A" if total >= 85 else "B" if total >= 70 else "C",
-                indicators=indicators,
-            )
-        )
-    ranked = sorted(cards, key=lambda c: (-c.total, c.agent_id))
-    for rank, c in enumerate(ranked, start=1):
-        c.rank_org = rank
-    for team in {c.team_id for c in cards}:
-        for rank, c in enumerate((c for c in ranked if c.team_id == team), start=1):
-            c.rank_team = rank
-    return cards
-
-
 def build_large(agent_count: int = 1000, periods: tuple[str, ...] = ("2026-08", "2026-09", "2026-10")):
-    from frontdesk.web.appraisal import store
-
-    sites = [{"site_id": f"S{s}", "name": f"Site {s}"} for s in (1, 2)]
-    teams = [{"team_id": f"T{t:02d}", "name": f"Team {t}", "site_id": f"S{t % 2 + 1}"} for t in range(20)]
-    agents = [
-        {
-            "agent_id": f"A{i:04d}",
-            "name": f"Agent {i}",
-            "team_id": f"T{i % 20:02d}",
-            "site_id": f"S{i % 20 % 2 + 1}",
-        }
-        for i in range(agent_count)
-    ]
-    store.sync_organisation(sites, teams, agents)
-    for seed, period in enumerate(periods):
-        store.save_scorecards(
-            synthetic_cards(agents, period, seed), period=period, cycle="monthly", scheme_version="bench"
-        )
-        store.transition(period, "monthly", "in_review")
-        store.transition(period, "monthly", "published")
+    agents = sample_agents(agent_count)
+    store_sample_organisation(agents, periods)
     make_user("director", Role.DIRECTOR.value)
     make_user("lead", Role.LEAD.value, ("T03", "T07"))
     return agents
@@ -293,30 +246,14 @@ def test_the_number_of_queries_does_not_depend_on_the_number_of_agents(client, d
     login(client, "director")
     with CaptureQueriesContext(connection) as small:
         client.get("/dashboard/")
-    build_large_more = [  # 960 more agents in the same teams, the same periods
-        {
-            "agent_id": f"B{i:04d}",
-            "name": f"Agent B{i}",
-            "team_id": f"T{i % 20:02d}",
-            "site_id": f"S{i % 20 % 2 + 1}",
-        }
-        for i in range(960)
-    ]
+    more = sample_agents(960, prefix="B")  # 960 more agents in the same teams, the same periods
     from frontdesk.web.appraisal import store
 
-    store.sync_organisation([], [], build_large_more)
+    store.sync_organisation([], [], more)
     for seed, period in enumerate(("2026-08", "2026-09", "2026-10")):
-        everyone = build_large_more + [
-            {
-                "agent_id": f"A{i:04d}",
-                "name": f"Agent {i}",
-                "team_id": f"T{i % 20:02d}",
-                "site_id": f"S{i % 20 % 2 + 1}",
-            }
-            for i in range(40)
-        ]
+        everyone = more + sample_agents(40)
         store.save_scorecards(
-            synthetic_cards(everyone, period, seed), period=period, cycle="monthly", scheme_version="bench"
+            sample_scorecards(everyone, period, seed), period=period, cycle="monthly", scheme_version="bench"
         )
         store.transition(period, "monthly", "in_review")
         store.transition(period, "monthly", "published")
