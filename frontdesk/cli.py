@@ -237,6 +237,21 @@ def compute(workspace: Path | None, period_text: str, cycle: str | None, engine:
     _compute(ws, periods, engine)
 
 
+def stored_scorecards(
+    workspace: Path | None, period_text: str, cycle: str | None
+) -> tuple[Workspace, Any, Period, list[Scorecard]]:
+    """The workspace, the web store, the period and its stored scorecards (exit 2 when none)."""
+    ws = _open(workspace)
+    store = _web(ws)
+    period = _resolve_period(ws, period_text, store, cycle)
+    cards = store.load_scorecards(period.label, cycle)
+    if not cards:
+        raise BadInput(
+            f"--period {period.label}: no scorecards computed; run 'frontdesk compute --period {period.label}'"
+        )
+    return ws, store, period, cards
+
+
 def _scorecards_json(
     period: str, cycle: str, cards: list[Scorecard], state: str | None = None
 ) -> dict[str, Any]:
@@ -262,14 +277,7 @@ def _fmt(v: float | None, digits: int = 1) -> str:
 )
 def scorecards(workspace: Path | None, period_text: str, cycle: str | None, fmt: str) -> None:
     """Print the computed scorecards of a period."""
-    ws = _open(workspace)
-    store = _web(ws)
-    period = _resolve_period(ws, period_text, store, cycle)
-    cards = store.load_scorecards(period.label, cycle)
-    if not cards:
-        raise BadInput(
-            f"--period {period.label}: no scorecards computed; run 'frontdesk compute --period {period.label}'"
-        )
+    _, store, period, cards = stored_scorecards(workspace, period_text, cycle)
     codes = list(cards[0].indicators)
     if fmt == "json":
         click.echo(

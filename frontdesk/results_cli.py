@@ -31,17 +31,9 @@ def _scorecards(
     workspace: Path | None, period_text: str, cycle: str | None
 ) -> tuple[Any, Any, Any, list[Scorecard]]:
     """The workspace, the web store, the period and its stored scorecards (exit 2 when none)."""
-    from frontdesk.cli import BadInput, _open, _resolve_period, _web
+    from frontdesk.cli import stored_scorecards
 
-    ws = _open(workspace)
-    store = _web(ws)
-    period = _resolve_period(ws, period_text, store, cycle)
-    cards = store.load_scorecards(period.label, cycle)
-    if not cards:
-        raise BadInput(
-            f"--period {period.label}: no scorecards computed; run 'frontdesk compute --period {period.label}'"
-        )
-    return ws, store, period, cards
+    return stored_scorecards(workspace, period_text, cycle)
 
 
 def _rules(ws: Any, cards: list[Scorecard], make: Any) -> Any:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -31,3 +33,15 @@ def browser() -> Iterator:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+def run_frontdesk(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """The real ``frontdesk`` command in a subprocess, as a user runs it: without the test
+    process's Django settings or database URL."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    result = subprocess.run(
+        [sys.executable, "-m", "frontdesk", *args], capture_output=True, text=True, env=env, timeout=600
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"frontdesk {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
+    return result

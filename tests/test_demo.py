@@ -19,21 +19,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import run_frontdesk
 from scipy.stats import spearmanr
 
 from frontdesk.engine.eventstore import EventStore
 from frontdesk.engine.scheme import load_scheme
 from frontdesk.synth import read_truth
 
-FRONTDESK = [sys.executable, "-m", "frontdesk"]
-
-
-def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
-    result = subprocess.run([*FRONTDESK, *args], capture_output=True, text=True, env=env, timeout=600)
-    if check and result.returncode != 0:
-        raise AssertionError(f"frontdesk {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
-    return result
+run = run_frontdesk
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +113,7 @@ def server(demo) -> Iterator[str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
     proc = subprocess.Popen(
-        [*FRONTDESK, "serve", "--workspace", str(ws), "--port", str(port)],
+        [sys.executable, "-m", "frontdesk", "serve", "--workspace", str(ws), "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

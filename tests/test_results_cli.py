@@ -7,14 +7,12 @@ by ``frontdesk demo --no-serve`` in a subprocess; the commands then run as a use
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import run_frontdesk
 
 from frontdesk.engine.bonus_pool import BonusRules
 from frontdesk.engine.development import DevelopmentRules
@@ -22,15 +20,7 @@ from frontdesk.engine.promotion import PromotionRules
 from frontdesk.engine.recognition import AnnualExcellentRules, ServiceStarRules
 from frontdesk.engine.scheme import default_scheme_text, parse_scheme
 
-FRONTDESK = [sys.executable, "-m", "frontdesk"]
-
-
-def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
-    result = subprocess.run([*FRONTDESK, *args], capture_output=True, text=True, env=env, timeout=600)
-    if check and result.returncode != 0:
-        raise AssertionError(f"frontdesk {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
-    return result
+run = run_frontdesk
 
 
 @pytest.fixture(scope="module")
