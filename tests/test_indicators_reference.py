@@ -128,3 +128,94 @@ def test_a_count_is_zero_for_an_agent_without_rows_when_the_source_has_rows(gene
     ref = reference_values(bare, period, TZ, agent_ids=agents[:2])
     assert none[agents[1]]["kb_contribution"].value is None
     assert math.isnan(ref.at[agents[1], "kb_contribution"])
+
+
+# -- replies long after the period (docs/indicators.md, response_episodes) -------------------------
+def _late_reply_store(root) -> EventStore:
+    """Three chats of agent L1 in November 2026 (Shanghai), answered 20 and 40 days after the month
+    ends (transcript turns, so first_response_at is left empty), and one reopened on 29 November
+    whose reply comes 40 days after the month, from agent L2."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    sh = ZoneInfo("Asia/Shanghai")
+    end = datetime(2026, 12, 1, tzinfo=sh).astimezone(UTC)  # the period's end, as an instant
+    created = datetime(2026, 11, 30, 12, 0, tzinfo=sh).astimezone(UTC)
+    reopened = datetime(2026, 11, 29, 9, 0, tzinfo=sh).astimezone(UTC)
+    store = EventStore(root)
+    store.write(
+        "teams", pa.Table.from_pylist([{"team_id": "T1", "calendar_id": "24x7"}], TABLES["teams"].schema)
+    )
+    store.write(
+        "agents",
+        pa.Table.from_pylist(
+            [{"agent_id": a, "team_id": "T1"} for a in ("L1", "L2")], TABLES["agents"].schema
+        ),
+    )
+    chat = {"channel": "chat", "agent_id": "L1", "abandoned": False, "recorded_by": "system"}
+    store.write(
+        "interactions",
+        pa.Table.from_pylist(
+            [
+                {**chat, "interaction_id": "late20", "created_at": created},
+                {**chat, "interaction_id": "late40", "created_at": created},
+                {**chat, "interaction_id": "reopen40", "created_at": created - timedelta(days=3),
+                 "first_response_at": created - timedelta(days=3, seconds=-60)},
+            ],
+            schema=TABLES["interactions"].schema,
+        ),
+    )  # fmt: skip
+    turn = {"speaker": "agent", "seq": 1, "text": "hello"}
+    store.write(
+        "messages",
+        pa.Table.from_pylist(
+            [
+                {**turn, "interaction_id": "late20", "agent_id": "L1", "at": end + timedelta(days=20)},
+                {**turn, "interaction_id": "late40", "agent_id": "L1", "at": end + timedelta(days=40)},
+            ],
+            schema=TABLES["messages"].schema,
+        ),
+    )
+    store.write(
+        "interaction_events",
+        pa.Table.from_pylist(
+            [
+                {"event_id": "r1", "interaction_id": "reopen40", "kind": "reopened", "at": reopened},
+                {"event_id": "r2", "interaction_id": "reopen40", "kind": "reply", "actor": "agent",
+                 "agent_id": "L2", "at": end + timedelta(days=40)},
+            ],
+            schema=TABLES["interaction_events"].schema,
+        ),
+    )  # fmt: skip
+    return store
+
+
+@pytest.mark.parametrize("materialise", [True, False])
+def test_a_reply_long_after_the_period_still_answers_its_wait(tmp_path, materialise):
+    """A wait's reply is a fact of the wait, whenever it came: 20 days or 40 days past the end of
+    the month (beyond the 31 days a period-scoped view would look) count the same, in the month and
+    in the quarter, on the materialised table and on the view's SQL, and in the pandas reference."""
+    store = _late_reply_store(tmp_path / "events")
+    codes = ["first_response", "first_response_business"]
+    inds = [builtin_catalog()[c] for c in codes]
+    day = 86_400.0
+    # L1: creations 20 and 40 days (+ 12 h) after the contact, and the reopened contact's creation
+    # (60 s); L2: the reopening, answered 40 days after the month plus the 1 day 15 h left of it.
+    want = {
+        "L1": (sorted([60.0, (20 + 0.5) * day, (40 + 0.5) * day])[1], 3),
+        "L2": ((40 + 1 + 15 / 24) * day, 1),
+    }
+    engine = DuckDBEngine(store, materialise=materialise)
+    try:
+        for label in ("2026-11", "2026-Q4"):
+            period = parse_period(label)
+            got = engine.measures(inds, period, TZ)
+            ref = reference_values(store, period, TZ)
+            for agent, (value, n) in want.items():
+                for code in codes:  # the 24x7 calendar: business time is elapsed time
+                    assert got[agent][code].value == pytest.approx(value, rel=1e-12), (label, agent, code)
+                    assert got[agent][code].n == n
+                    assert ref.at[agent, code] == pytest.approx(value, rel=1e-12)
+                    assert ref.at[agent, f"{code}__n"] == n
+    finally:
+        engine.close()

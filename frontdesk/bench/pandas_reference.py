@@ -216,7 +216,7 @@ INTERACTION_COLUMNS = [
     "complaint_recovered", "customer_id", "topic",
 ]  # fmt: skip
 REPEAT_WINDOW = timedelta(hours=72)  # contact_outcomes' default repeat_window_us
-HORIZON = timedelta(days=31)  # how far past the period scoped views look: later contacts, late replies
+HORIZON = timedelta(days=31)  # how far past the period contact_outcomes looks for later contacts
 
 
 def interactions_values(
@@ -320,14 +320,9 @@ def worktime_hours(store: EventStore, period: Period) -> tuple[pd.Index, pd.Seri
     return _agents(wt, "agent_id"), hours
 
 
-def agent_messages(store: EventStore, lo: datetime, until: datetime) -> pd.DataFrame:
-    """Transcript turns spoken by a named agent in [lo, until)."""
-    msg = _read(
-        store,
-        "messages",
-        ["interaction_id", "at", "agent_id"],
-        (ds.field("speaker") == "agent") & _in_period("at", lo, until),
-    )
+def agent_messages(store: EventStore) -> pd.DataFrame:
+    """Transcript turns spoken by a named agent, whenever they were."""
+    msg = _read(store, "messages", ["interaction_id", "at", "agent_id"], ds.field("speaker") == "agent")
     msg = msg[msg["agent_id"].notna().to_numpy() & msg["at"].notna().to_numpy()]
     return msg.astype({"agent_id": object})
 
@@ -341,12 +336,9 @@ def response_episodes(
     reopening (when there is one, not before the creation), else by its ``first_response_at``, and
     credited to whoever answered. Each reopening is answered by the first human reply after it and
     before the next reopening (agent events or agent turns), credited to whoever gave it, else to
-    the contact's owner. Reopenings, replies and turns count from ``lo`` up to ``HORIZON`` past
-    ``hi`` (``messages`` must already be that window's)."""
-    window = _in_period("at", lo, hi + HORIZON)
-    reopen = _read(
-        store, "interaction_events", ["interaction_id", "at"], (ds.field("kind") == "reopened") & window
-    )
+    the contact's owner. Replies count whenever they came (``messages``: every agent turn)."""
+    reopen = _read(store, "interaction_events", ["interaction_id", "at"], ds.field("kind") == "reopened")
+    reopen = reopen[reopen["at"].notna().to_numpy() & reopen["interaction_id"].notna().to_numpy()]
     reopen = reopen.drop_duplicates().sort_values(["interaction_id", "at"], kind="stable")
     first_reopen = reopen.drop_duplicates("interaction_id").set_index("interaction_id")["at"]
     before_reopen = messages["at"] < first_reopen.reindex(messages["interaction_id"].to_numpy()).to_numpy()
@@ -390,9 +382,11 @@ def response_episodes(
         store,
         "interaction_events",
         ["interaction_id", "at", "agent_id", "actor"],
-        ds.field("interaction_id").isin(ids) & window & ds.field("kind").isin(["first_reply", "reply"]),
+        ds.field("interaction_id").isin(ids) & ds.field("kind").isin(["first_reply", "reply"]),
     )
-    ev = ev[ev["agent_id"].notna() & (ev["actor"].astype(object).fillna("agent") == "agent")]
+    ev = ev[
+        ev["agent_id"].notna() & ev["at"].notna() & (ev["actor"].astype(object).fillna("agent") == "agent")
+    ]
     turns = messages[_among(messages["interaction_id"], reopen["interaction_id"])]
     human = pd.concat(
         [ev[["interaction_id", "at", "agent_id"]].astype({"agent_id": object}), turns], ignore_index=True
@@ -664,9 +658,7 @@ def reference_values(
     sources = [
         interactions_values(it, hours, clock, cal_of),
         contact_outcomes_values(store, it, hi, repeat_window),
-        response_values(
-            response_episodes(store, it, agent_messages(store, lo, hi + HORIZON), lo, hi), clock, cal_of
-        ),
+        response_values(response_episodes(store, it, agent_messages(store), lo, hi), clock, cal_of),
         SourceValues(work_agents),
         surveys_values(store, lo, hi),
         qa_item_values(store, lo, hi),

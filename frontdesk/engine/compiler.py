@@ -82,6 +82,7 @@ class SourceQuery:
     source: str
     sql: str
     columns: tuple[Column, ...]
+    also: tuple[str, ...] = ()  # other sources whose indicators this query computes (see ALIASES)
 
 
 def column_name(code: str, role: str) -> str:
@@ -134,6 +135,10 @@ def _aggregate(sql: str, condition: str | None, code: str, field: str) -> exp.Ex
     return tree.transform(restrict)
 
 
+# A materialised view that holds every row and column of a table's period (plus its own): when it
+# is materialised, indicators on the table are computed in the view's query, one scan for both.
+MATERIALISED_ALIASES = {"interactions": "contact_outcomes"}
+
 # How far past a period's end a scoped view may look (repeat contacts, late answers).
 HORIZON_DAYS = 31
 
@@ -141,24 +146,38 @@ HORIZON_DAYS = 31
 def scoped_view_sql(view: View, period: Period, timezone: str, params: dict | None = None) -> str:
     """A period-scoped view's SQL (DuckDB dialect) with the period and parameters filled in."""
     start, end = period.utc_bounds(timezone)
+    return view_sql_between(view, start, end, end + timedelta(days=HORIZON_DAYS), params)
+
+
+def view_sql_between(
+    view: View, start: datetime, end: datetime, horizon: datetime, params: dict | None = None
+) -> str:
+    """A period-scoped view's SQL (DuckDB dialect, macros expanded) for the instants [start, end),
+    looking up to ``horizon``."""
     values = {**view.params, **(params or {})}
     values.update(
         period_start=_instant(start).sql(dialect=SOURCE_DIALECT),
         period_end=_instant(end).sql(dialect=SOURCE_DIALECT),
-        horizon_end=_instant(end + timedelta(days=HORIZON_DAYS)).sql(dialect=SOURCE_DIALECT),
+        horizon_end=_instant(horizon).sql(dialect=SOURCE_DIALECT),
     )
     try:
-        return view.sql.format(**values)
+        sql = view.sql.format(**values)
     except KeyError as e:
         raise CompileError(f"view {view.name}: no value for parameter {e.args[0]!r}") from None
+    return _expand_macros(sqlglot.parse_one(sql, read=SOURCE_DIALECT)).sql(dialect=SOURCE_DIALECT)
 
 
 def source_expression(
-    source: str, period: Period, timezone: str, params: dict | None = None
+    source: str,
+    period: Period,
+    timezone: str,
+    params: dict | None = None,
+    materialised: frozenset[str] = frozenset(),
 ) -> exp.Expression:
-    """What a query reads ``source`` from: the table or registered view, or a scoped view's SQL."""
+    """What a query reads ``source`` from: the table, a registered or materialised view (read like
+    a table), or a scoped view's SQL."""
     view = builtin_views().get(source)
-    if view is None or not view.scoped:
+    if view is None or not view.scoped or source in materialised:
         return exp.to_table(source)
     tree = _expand_macros(
         sqlglot.parse_one(scoped_view_sql(view, period, timezone, params), read=SOURCE_DIALECT)
@@ -173,9 +192,11 @@ DEFAULT_CALENDAR = "cn-mainland"
 
 def _business_pairs(
     cols: list[tuple[Column, exp.Expression]],
+    stored: dict[tuple[str, str], str] | None = None,
 ) -> tuple[list, list[tuple[exp.Expression, exp.Expression]]]:
     """Replace every ``business_seconds_between(a, b)`` by a column ``__bs<k>`` computed in a
-    subquery; returns the rewritten columns and the distinct (a, b) pairs, in order."""
+    subquery; returns the rewritten columns and the distinct (a, b) pairs, in order. A pair in
+    ``stored`` (a materialised view's precomputed column, see derived.py) is read from that column."""
     pairs: list[tuple[exp.Expression, exp.Expression]] = []
     index: dict[tuple[str, str], int] = {}
 
@@ -184,6 +205,8 @@ def _business_pairs(
             if len(node.expressions) != 2 or not all(isinstance(e, exp.Column) for e in node.expressions):
                 raise CompileError(f"{BUSINESS_MACRO}(start, end) takes two time columns, got {node.sql()}")
             a, b = node.expressions
+            if stored and (a.name, b.name) in stored:
+                return exp.column(stored[(a.name, b.name)])
             k = index.setdefault((a.name, b.name), len(pairs))
             if k == len(pairs):
                 pairs.append((a, b))
@@ -193,15 +216,38 @@ def _business_pairs(
     return [(c, e.transform(swap)) for c, e in cols], pairs
 
 
+def business_gate(cols: list[tuple[Column, exp.Expression]]) -> exp.Expression | None:
+    """The rows any business-time column is aggregated over: the OR of the filters of every
+    aggregate that reads a ``__bs`` column; None when one of them reads every row."""
+    conds: list[exp.Expression] = []
+    for _, e in cols:
+        for agg in e.find_all(exp.AggFunc):
+            if not any(c.name.startswith("__bs") for c in agg.find_all(exp.Column)):
+                continue
+            parent = agg.parent
+            if not isinstance(parent, exp.Filter):
+                return None
+            conds.append(parent.expression.this)
+    if not conds:
+        return None
+    unique = list({c.sql(dialect=SOURCE_DIALECT): c for c in conds}.values())
+    return exp.or_(*[exp.Paren(this=c.copy()) for c in unique])
+
+
 def _business_subquery(
     source: str,
     pairs: list[tuple[exp.Expression, exp.Expression]],
     where: exp.Expression,
     default_calendar: str,
     origin: exp.Expression | None = None,
+    gate: exp.Expression | None = None,
 ) -> exp.Expression:
     """``source`` rows plus each pair's business seconds, via the calendar's UTC-day buckets
-    (see calendars.py): F(t) = cum_us + Σ clamp(t − start_k, 0, end_k − start_k)."""
+    (see calendars.py): F(t) = cum_us + Σ clamp(t − start_k, 0, end_k − start_k).
+
+    With ``gate``, only rows meeting it look up their buckets (the others get a null key, so the
+    join finds nothing and their business seconds are null): rows no business-time aggregate reads
+    then cost no lookup."""
     from frontdesk.engine.calendars import DAY_US, MAX_INTERVALS
 
     key, _, _ = source_columns(source)
@@ -218,14 +264,21 @@ def _business_subquery(
     calcs = ", ".join(
         f"({f_of(b.name)} - {f_of(a.name)}) / 1000000.0 AS __bs{k}" for k, (a, b) in enumerate(pairs)
     )
+
+    def qualified(e: exp.Expression) -> exp.Expression:
+        return e.copy().transform(
+            lambda n: exp.column(n.name, table="__s") if isinstance(n, exp.Column) and not n.table else n
+        )
+
+    def bucket_key(name: str) -> str:
+        k = f"epoch_us(__s.{name}) // {DAY_US}"
+        return k if gate is None else f"CASE WHEN {qualified(gate).sql(dialect=SOURCE_DIALECT)} THEN {k} END"
+
     joins = " ".join(
-        f"LEFT JOIN {BUCKETS_TABLE} AS {w} ON {w}.calendar_id = __cal.calendar_id "
-        f"AND {w}.bucket = epoch_us(__s.{name}) // {DAY_US}"
+        f"LEFT JOIN {BUCKETS_TABLE} AS {w} ON {w}.calendar_id = __cal.calendar_id AND {w}.bucket = {bucket_key(name)}"
         for name, w in alias.items()
     )
-    inner_where = where.copy().transform(
-        lambda n: exp.column(n.name, table="__s") if isinstance(n, exp.Column) and not n.table else n
-    )
+    inner_where = qualified(where)
     sql = (
         f"SELECT __s.*, {calcs} FROM {_from_sql(source, origin)} AS __s "
         f"LEFT JOIN (SELECT __ag.agent_id, coalesce(__tm.calendar_id, '{default_calendar}') AS calendar_id "
@@ -319,6 +372,8 @@ def compile_queries(
     dialect: str = SOURCE_DIALECT,
     default_calendar: str = DEFAULT_CALENDAR,
     params: dict | None = None,
+    materialised: frozenset[str] = frozenset(),
+    stored_business: dict[str, dict[tuple[str, str], str]] | None = None,
 ) -> list[SourceQuery]:
     """One grouped query per source table covering every indicator (and denominator) on it."""
     parts: dict[str, list[tuple[Column, exp.Expression]]] = defaultdict(list)
@@ -344,23 +399,53 @@ def compile_queries(
                     _aggregate(ind.per.value, ind.per.filter, ind.code, "per.value"),
                 )
             )
+    merged: dict[str, list[str]] = defaultdict(list)
+    for source in list(parts):
+        target = MATERIALISED_ALIASES.get(source)
+        if target in materialised:
+            parts[target].extend(parts.pop(source))
+            merged[target].append(source)
     out = []
     for source, cols in parts.items():
         key, _, _ = source_columns(source)
         where = exp.and_(period_condition(source, period, timezone), exp.column(key).is_(exp.null()).not_())
-        cols, pairs = _business_pairs(cols)
-        origin = source_expression(source, period, timezone, params)
-        if pairs:
-            origin = _business_subquery(source, pairs, where, default_calendar, origin)
-        query = (
-            exp.select(exp.alias_(exp.column(key), "agent_id"))
-            .from_(origin)
-            .where(where)
-            .group_by(exp.column(key))
-        )
-        for col, expr in cols:
-            query = query.select(exp.alias_(expr, col.name, quoted=True))
-        out.append(SourceQuery(source, dialects.to_dialect(query, dialect), tuple(c for c, _ in cols)))
+        cols, pairs = _business_pairs(cols, (stored_business or {}).get(source))
+        origin = source_expression(source, period, timezone, params, materialised)
+        gate = business_gate(cols) if pairs else None
+        groups = [(cols, origin, where)]
+        if pairs and gate is not None:
+            # Business time is aggregated over a few rows only (say, closed e-mail tickets): those
+            # columns get their own query over just those rows, so the other rows never look up
+            # their calendar buckets. One more scan of the source, projected to a few columns.
+            uses = [any(c.name.startswith("__bs") for c in e.find_all(exp.Column)) for _, e in cols]
+            plain = [c for c, u in zip(cols, uses, strict=True) if not u]
+            business = [c for c, u in zip(cols, uses, strict=True) if u]
+            narrow = exp.and_(where, exp.Paren(this=gate))
+            groups = [
+                (plain, origin, where),
+                (business, _business_subquery(source, pairs, narrow, default_calendar, origin), narrow),
+            ]
+        elif pairs:
+            groups = [(cols, _business_subquery(source, pairs, where, default_calendar, origin), where)]
+        for group_cols, group_origin, group_where in groups:
+            if not group_cols:
+                continue
+            query = (
+                exp.select(exp.alias_(exp.column(key), "agent_id"))
+                .from_(group_origin)
+                .where(group_where)
+                .group_by(exp.column(key))
+            )
+            for col, expr in group_cols:
+                query = query.select(exp.alias_(expr, col.name, quoted=True))
+            out.append(
+                SourceQuery(
+                    source,
+                    dialects.to_dialect(query, dialect),
+                    tuple(c for c, _ in group_cols),
+                    tuple(merged.get(source, ())),
+                )
+            )
     return out
 
 
@@ -406,6 +491,8 @@ def evidence_query(
     offset: int = 0,
     default_calendar: str = DEFAULT_CALENDAR,
     params: dict | None = None,
+    materialised: frozenset[str] = frozenset(),
+    stored_business: dict[str, dict[tuple[str, str], str]] | None = None,
 ) -> EvidenceQuery:
     """The records behind ``ind`` for one agent and period, oldest first, with per-record values."""
     if not ind.evidence:
@@ -421,8 +508,10 @@ def evidence_query(
     if ind.filter:
         filt = _parse(ind.filter, ind.code, "filter")
         cols.append((Column("__filter", ind.code, "filter"), filt))
-    cols, pairs = _business_pairs([(c, _expand_macros(e)) for c, e in cols])
-    origin = source_expression(ind.source, period, timezone, params)
+    cols, pairs = _business_pairs(
+        [(c, _expand_macros(e)) for c, e in cols], (stored_business or {}).get(ind.source)
+    )
+    origin = source_expression(ind.source, period, timezone, params, materialised)
     if pairs:
         origin = _business_subquery(ind.source, pairs, cond, default_calendar, origin)
     values = [exp.alias_(e, c.name, quoted=True) for c, e in cols if c.role == "value"]

@@ -10,6 +10,8 @@ from frontdesk.engine.catalog import Indicator, builtin_catalog
 from frontdesk.engine.engines import DuckDBEngine, Engine
 from frontdesk.engine.eventstore import EventStore
 from frontdesk.engine.periods import Period
+from frontdesk.engine.quality import QualityReport, annotate_scorecards, quality_report, survey_min_n
+from frontdesk.engine.ratings360 import attach_ratings_360, ratings_360_codes
 from frontdesk.engine.scheme import Scheme
 from frontdesk.engine.scorecard import Scorecard
 from frontdesk.engine.scoring import AgentInfo, score_period
@@ -43,17 +45,48 @@ def compute_scorecards(
     timezone: str,
     catalog: Mapping[str, Indicator] | None = None,
     engine: Engine | None = None,
+    quality: bool = True,
 ) -> list[Scorecard]:
-    """Every agent's scorecard for ``period``: one grouped query per source table, then scoring."""
+    """Every agent's scorecard for ``period``: one grouped query per source table, then scoring;
+    with ``quality``, the data-quality report's agent-level flags are added (they change no score)."""
     catalog = catalog if catalog is not None else builtin_catalog()
     own = engine is None
     eng = engine or DuckDBEngine(store)
     try:
-        codes = list(dict.fromkeys(scheme.indicator_codes(period.cycle) + scheme.extra_indicator_codes()))
+        codes = list(
+            dict.fromkeys(
+                scheme.indicator_codes(period.cycle)
+                + scheme.extra_indicator_codes()
+                + ratings_360_codes(scheme, period.cycle, catalog)
+            )
+        )
         inds = [catalog[c] for c in codes]
         agents = agents_in_period(eng.agents(), period)
         measures = eng.measures(inds, period, timezone, agent_ids=[a.agent_id for a in agents])
+        report = _quality(eng, store, period, timezone, scheme, catalog) if quality else None
     finally:
         if own:
             eng.close()
-    return score_period(agents, measures, scheme, catalog, period.label, period.cycle)
+    cards = score_period(agents, measures, scheme, catalog, period.label, period.cycle)
+    if ratings_360_codes(scheme, period.cycle, catalog):
+        attach_ratings_360(cards, measures, scheme)
+    if report is not None:
+        annotate_scorecards(cards, report)
+    return cards
+
+
+def _quality(
+    eng: Engine,
+    store: EventStore,
+    period: Period,
+    timezone: str,
+    scheme: Scheme,
+    catalog: Mapping[str, Indicator],
+) -> QualityReport:
+    """The period's data-quality report (docs/data-quality.md), on DuckDB whatever the engine."""
+    duck = eng if eng.dialect == "duckdb" else DuckDBEngine(store)
+    try:
+        return quality_report(duck, period, timezone, min_n=survey_min_n(scheme, catalog))
+    finally:
+        if duck is not eng:
+            duck.close()

@@ -171,6 +171,18 @@ def decimal_literals_as_double(node: exp.Expression) -> exp.Expression:
     return node
 
 
+_QUANTILES = (exp.PercentileCont, exp.PercentileDisc, exp.Quantile, exp.ApproxQuantile, exp.Median)
+
+
+def duckdb_decimal_literals_as_double(node: exp.Expression) -> exp.Expression:
+    """DuckDB too: ``CASE … THEN 1.0`` is a DECIMAL column, which reaches Python as ``Decimal``
+    (evidence values) where the other engines answer floats. A quantile's fraction stays as written:
+    DuckDB wants a constant there, and sqlglot would move the cast into ``ORDER BY``."""
+    if isinstance(node.parent, _QUANTILES):
+        return node
+    return decimal_literals_as_double(node)
+
+
 def epoch_as_micros(node: exp.Expression) -> exp.Expression:
     """``epoch(ts)``, ``extract(epoch FROM ts)``: Spark's ``unix_timestamp`` truncates to whole
     seconds, so go through exact microseconds like DuckDB does."""
@@ -428,7 +440,7 @@ def postgres_day_of_week(node: exp.Expression) -> exp.Expression:
 # Applied in order, one pass each. Literals come first so that the literals the later transforms
 # create (a quantile's 0.5, a million) stay plain.
 TRANSFORMS: dict[str, tuple[Transform, ...]] = {
-    "duckdb": (),
+    "duckdb": (duckdb_decimal_literals_as_double,),
     "spark": (
         decimal_literals_as_double,
         epoch_as_micros,

@@ -7,6 +7,7 @@ file and renamed into place, so a crash never leaves half a file where a reader 
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from frontdesk.engine import derived
 from frontdesk.engine.tables import Table, table
 
 
@@ -47,6 +49,7 @@ class EventStore:
             pq.write_table(part, tmp, compression="zstd")
             os.replace(tmp, final)
             written.append(final)
+        derived.on_write(self, name)  # materialised views over this table are now stale
         return written
 
     def files(self, name: str) -> list[Path]:
@@ -55,7 +58,14 @@ class EventStore:
         folder = self.folder(name)
         if not folder.exists():
             return []
-        return sorted(p for p in folder.rglob("*.parquet") if not p.name.startswith("."))
+        hidden_batches, retired = hidden_files(self.root)
+        return sorted(
+            p
+            for p in folder.rglob("*.parquet")
+            if not p.name.startswith(".")
+            and p.stem.rsplit("-", 1)[0] not in hidden_batches
+            and p.relative_to(self.root).as_posix() not in retired
+        )
 
     def read(self, name: str, columns: Iterable[str] | None = None) -> pa.Table:
         """The whole table as Arrow (for tests, small tables and exports)."""
@@ -66,6 +76,46 @@ class EventStore:
         parts = [pq.read_table(f, schema=spec.schema) for f in files]
         out = pa.concat_tables(parts)
         return out.select(list(columns)) if columns is not None else out
+
+
+# Import batches (frontdesk.ingest, docs/importing.md) keep one manifest each in this folder. A
+# batch's files are part of the store only once its manifest says "committed"; a committed batch
+# lists the older files it replaced ("retired"), which stop being part of the store.
+IMPORTS_FOLDER = "_imports"
+_hidden_cache: dict[Path, tuple[tuple, tuple[frozenset[str], frozenset[str]]]] = {}
+
+
+def hidden_files(root: str | os.PathLike[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(batch ids whose files are not in the store, store-relative paths of retired files).
+
+    Files of a pending (unfinished or killed) or undone import batch are not in the store, nor are
+    files a committed batch retired. Stores without imports answer two empty sets.
+    """
+    folder = Path(root) / IMPORTS_FOLDER
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except FileNotFoundError:
+        return frozenset(), frozenset()
+    manifests = [e for e in entries if e.name.endswith(".json") and not e.name.startswith(".")]
+    stamp = tuple((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in manifests)
+    cached = _hidden_cache.get(folder)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    batches: set[str] = set()
+    retired: set[str] = set()
+    for e in manifests:
+        try:
+            doc = json.loads(Path(e.path).read_text("utf-8"))
+        except (OSError, ValueError):
+            continue  # replaced or removed while we read: the next call sees the new state
+        if doc.get("state") == "committed":
+            for t in doc.get("tables", {}).values():
+                retired.update(t.get("retired", []))
+        else:
+            batches.add(str(doc.get("batch_id", e.name[: -len(".json")])))
+    out = frozenset(batches), frozenset(retired)
+    _hidden_cache[folder] = (stamp, out)
+    return out
 
 
 def conform(spec: Table, batch: pa.Table | pa.RecordBatch) -> pa.Table:

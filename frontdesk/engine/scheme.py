@@ -391,6 +391,11 @@ def parse_scheme(text: str, origin: str = "<scheme>", catalog: dict[str, Indicat
                 "(MISSION M1); set relax_customer_minimum: true and customer_minimum to relax it explicitly",
             )
 
+    if raw.get("transcripts") is not None:  # transcript-analytics rules (docs/text-analytics.md)
+        from frontdesk.text.rules import parse_rules
+
+        parse_rules(raw["transcripts"], r.fail)
+
     missing = raw.get("missing_weight_flag", 0.3)
     name = raw.get("name") or {}
     return Scheme(

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from frontdesk.engine.ratings360 import Ratings360
 
 
 @dataclass
@@ -47,10 +50,11 @@ class Scorecard:
     bonus_points: float = 0.0
     capped_by: str | None = None  # the critical-failure rule that capped the grade
     process_share: float | None = None  # share of the total's weight on process indicators
+    ratings_360: Ratings360 | None = None  # the 360 block, once the agent has 360 ratings
 
     def to_json(self) -> dict[str, Any]:
         """The DESIGN.md ``scorecards --format json`` entry for this scorecard."""
-        return {
+        out = {
             "agent_id": self.agent_id,
             "name": self.name,
             "name_zh": self.name_zh,
@@ -71,3 +75,6 @@ class Scorecard:
                 for code, r in self.indicators.items()
             },
         }
+        if self.ratings_360 is not None:
+            out["ratings_360"] = self.ratings_360.to_json()
+        return out

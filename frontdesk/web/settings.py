@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "frontdesk.web.appraisal",
     "frontdesk.web.appeals",
     "frontdesk.web.api",
+    "frontdesk.web.feedback",
+    "frontdesk.web.imports",
+    "django_htmx",  # ships htmx.min.js as a static file: the scorecard's drill-down, same origin
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

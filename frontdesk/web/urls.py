@@ -10,6 +10,8 @@ admin.site.site_title = _("Frontdesk administration")
 urlpatterns = [
     path("", include("frontdesk.web.appraisal.urls")),
     path("appeals/", include("frontdesk.web.appeals.urls")),
+    path("feedback/", include("frontdesk.web.feedback.urls")),
+    path("imports/", include("frontdesk.web.imports.urls")),
     path("accounts/", include("frontdesk.web.accounts.urls")),
     path("api/", include("frontdesk.web.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

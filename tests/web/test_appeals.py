@@ -4,6 +4,7 @@ audit log; closing the cycle lapses what is still open; nobody reads another age
 
 from __future__ import annotations
 
+import copy
 from datetime import timedelta
 
 import pytest
@@ -294,9 +295,13 @@ def test_decisions_go_on_after_publication_until_the_cycle_closes(in_review):
 
 
 def test_a_recomputed_cycle_refuses_decisions_on_the_old_result(in_review):
+    # An open appeal moves to the new run's result (test_appeals_recompute.py); one whose result is
+    # gone from the new run stays on the old result, where no decision may be made any more.
     appeal = file(proposed_value=88.0)
     run = next(r for r in in_review.runs if r.period == PERIOD)
-    store.save_scorecards(run.cards, period=PERIOD, cycle="monthly", scheme_version="2026.2")
+    cards = copy.deepcopy(run.cards)
+    next(c for c in cards if c.agent_id == "A001").indicators.pop("csat")
+    store.save_scorecards(cards, period=PERIOD, cycle="monthly", scheme_version="2026.2")
     with pytest.raises(AppealError, match="in review"):
         workflow.decide_appeal(user("lead"), appeal, "accepted", comment="ok")
     store.transition(PERIOD, "monthly", "in_review")

@@ -25,6 +25,8 @@ MO = PO.with_suffix(".mo")
 CATALOGUES = [
     PO,
     WEB_DIR / "appeals" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
+    WEB_DIR / "feedback" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
+    WEB_DIR / "imports" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po",
 ]
 
 

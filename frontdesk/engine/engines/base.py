@@ -5,7 +5,6 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -80,11 +79,6 @@ def quality_flags(ind: Indicator, value: float | None, n: int, manual: float | N
     return tuple(flags)
 
 
-def _plain(v: Any) -> Any:
-    """Decimals (some engines' type for 1.0 literals) as floats, so every engine answers alike."""
-    return float(v) if isinstance(v, Decimal) else v
-
-
 def file_columns(files: list[Path]) -> set[str]:
     """The columns present in any of ``files`` (Parquet footers only): older files may predate a
     column that was added to the canonical schema since."""
@@ -101,6 +95,8 @@ class Engine(ABC):
 
     name: str = "engine"
     dialect: str = "duckdb"
+    # Business seconds a materialised view stores, by view and (start, end) columns; set by prepare().
+    stored_business: dict[str, dict[tuple[str, str], str]] | None = None
 
     def __init__(
         self, store: EventStore, calendars: Iterable[Calendar] | None = None, view_params: dict | None = None
@@ -128,6 +124,11 @@ class Engine(ABC):
 
     def close(self) -> None:  # noqa: B027 - engines without resources need not override
         """Release connections and sessions."""
+
+    def prepare(self, period: Period, timezone: str, sources: Iterable[str]) -> frozenset[str]:
+        """Called before a period's queries over ``sources``; returns the views this engine reads
+        as stored tables (see derived.py) rather than computing their SQL. None by default."""
+        return frozenset()
 
     # -- shared ------------------------------------------------------------------------------
     def register_store(self) -> None:
@@ -160,10 +161,21 @@ class Engine(ABC):
         inds = list(indicators)
         raw: dict[str, dict[str, float | None]] = {}
         sources_with_rows: set[str] = set()
-        for q in compile_queries(inds, period, timezone, dialect=self.dialect, params=self.view_params):
-            result = self.query(q.sql)
+        sources = {i.source for i in inds} | {i.per.source for i in inds if i.per is not None}
+        stored = self.prepare(period, timezone, sources)
+        queries = compile_queries(
+            inds,
+            period,
+            timezone,
+            dialect=self.dialect,
+            params=self.view_params,
+            materialised=stored,
+            stored_business=self.stored_business,
+        )
+        for q in queries:
+            result = self.run_source_query(q, period, timezone)
             if result.num_rows:
-                sources_with_rows.add(q.source)
+                sources_with_rows.update((q.source, *q.also))
             agents = result.column("agent_id").to_pylist()
             for col in q.columns:
                 for agent, v in zip(agents, result.column(col.name).to_pylist(), strict=True):
@@ -194,6 +206,10 @@ class Engine(ABC):
             out[agent] = row
         return out
 
+    def run_source_query(self, q, period: Period, timezone: str) -> pa.Table:
+        """Run one compiled source query (engines may split a large one, see DuckDBEngine)."""
+        return self.query(q.sql)
+
     def evidence(
         self,
         ind: Indicator,
@@ -214,6 +230,9 @@ class Engine(ABC):
             dialect=self.dialect,
             limit=page_size,
             offset=(page - 1) * page_size,
+            params=self.view_params,
+            materialised=self.prepare(period, timezone, {ind.source}),
+            stored_business=self.stored_business,
         )
         total = int(self.query(q.count_sql).column(0)[0].as_py() or 0)
         rows = self.query(q.sql).to_pylist()
@@ -223,9 +242,7 @@ class Engine(ABC):
             period=period.label,
             labels=q.labels,
             rows=[
-                EvidenceRow(
-                    str(r["record"]), r["at"], tuple(_plain(r[f"v{k}"]) for k in range(1, len(q.labels) + 1))
-                )
+                EvidenceRow(str(r["record"]), r["at"], tuple(r[f"v{k}"] for k in range(1, len(q.labels) + 1)))
                 for r in rows
             ],
             total=total,
@@ -235,7 +252,16 @@ class Engine(ABC):
 
     def evidence_keys(self, ind: Indicator, period: Period, timezone: str, agent_id: str) -> list[str]:
         """Every record key behind one agent's indicator value, oldest first."""
-        q = evidence_query(ind, period, timezone, agent_id, dialect=self.dialect, params=self.view_params)
+        q = evidence_query(
+            ind,
+            period,
+            timezone,
+            agent_id,
+            dialect=self.dialect,
+            params=self.view_params,
+            materialised=self.prepare(period, timezone, {ind.source}),
+            stored_business=self.stored_business,
+        )
         return [str(v) for v in self.query(q.sql).column(0).to_pylist()]
 
     def table_rows(self, name: str) -> list[dict]:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from frontdesk.engine import derived
 from frontdesk.engine.calendars import Calendar
+from frontdesk.engine.catalog import builtin_views
+from frontdesk.engine.compiler import SourceQuery, view_sql
 from frontdesk.engine.engines.base import Engine, file_columns
 from frontdesk.engine.eventstore import EventStore
+from frontdesk.engine.periods import Period
 
 
 def _duck_type(t: pa.DataType) -> str:
@@ -42,16 +48,126 @@ class DuckDBEngine(Engine):
         memory_limit: str | None = None,
         calendars: Iterable[Calendar] | None = None,
         view_params: dict | None = None,
+        materialise: bool = True,
     ) -> None:
         super().__init__(store, calendars, view_params)
+        self.threads, self.memory_limit, self.materialise = threads, memory_limit, materialise
+        self.last_build: derived.Built | None = None  # what the last prepare() had to rebuild
         self.con = duckdb.connect(":memory:")
         # Instants cast to text must not depend on the process's TZ (pytest-django sets one).
         self.con.execute("SET TimeZone = 'UTC'")
+        # Row order of results never matters here (every query groups or orders): let DuckDB
+        # stream without keeping it, which saves memory on large scans.
+        self.con.execute("SET preserve_insertion_order = false")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         if memory_limit:
             self.con.execute(f"SET memory_limit = {_quote(memory_limit)}")
         self.register_store()
+
+    def prepare(self, period: Period, timezone: str, sources: Iterable[str]) -> frozenset[str]:
+        """Read ``response_episodes`` and ``contact_outcomes`` from their materialised months in the
+        event store (derived.py), rebuilding stale months first. A view with parameters other than
+        the stored ones, or a store that cannot be written, is computed from its SQL instead."""
+        self.stored_business = None
+        if not self.materialise:
+            return frozenset()
+        views = builtin_views()
+
+        def own(name: str) -> dict:  # the parameters this view takes, as this engine sets them
+            declared = views[name].params
+            return {**declared, **{k: v for k, v in self.view_params.items() if k in declared}}
+
+        names = [n for n in derived.SPECS if n in set(sources) and own(n) == derived.default_params(n)]
+        if not names:
+            return frozenset()
+        lo, hi = period.utc_bounds(timezone)
+        try:
+            files, self.last_build = derived.ensure(
+                self.store, names, lo, hi, timezone, threads=self.threads, memory_limit=self.memory_limit
+            )
+        except OSError:
+            return frozenset()
+        stored = set()
+        self._stored_files = {}
+        for name, paths in files.items():
+            if paths:
+                self._stored_files[name] = paths
+                self._register_stored(name)
+                stored.add(name)
+            elif not views[name].scoped:  # no rows in the period: the view's SQL says so too
+                self.create_view(name, view_sql(views[name], self.dialect))
+        # Stored business seconds were computed with the built-in calendars: use them only then.
+        if derived.calendar_digest(self.calendars) == derived.builtin_calendar_digest():
+            self.stored_business = {
+                n: derived.STORED_BUSINESS[n] for n in stored if n in derived.STORED_BUSINESS
+            }
+        return frozenset(stored)
+
+    def _register_stored(self, name: str, where: str = "") -> None:
+        listing = ", ".join(_quote(str(f)) for f in self._stored_files[name])
+        self.con.execute(
+            f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM read_parquet([{listing}]) {where}'
+        )
+
+    def run_source_query(self, q: SourceQuery, period: Period, timezone: str) -> pa.Table:
+        """Run one source query; a query with exact medians (or other quantiles) over more rows than
+        the memory limit holds is run once per range of agents and the results concatenated.
+
+        DuckDB keeps every value of a median in memory until the group is done and cannot spill
+        that state: 100 M contacts in a quarter need about 6 GB for the four response-time medians.
+        Each agent's value depends on its own rows only, so splitting the agents is exact. The
+        materialised files are sorted by agent, so each range reads only its own row groups."""
+        shards = self._shards(q)
+        if shards <= 1:
+            return self.query(q.sql)
+        bounds = self._agent_bounds(shards)
+        parts = []
+        try:
+            for lo, hi in zip([None, *bounds], [*bounds, None], strict=True):
+                conds = [
+                    c for c in (lo and f"agent_id >= {_quote(lo)}", hi and f"agent_id < {_quote(hi)}") if c
+                ]
+                self._register_stored(q.source, "WHERE " + " AND ".join(conds) if conds else "")
+                parts.append(self.query(q.sql))
+        finally:
+            self._register_stored(q.source)
+        return pa.concat_tables(parts)
+
+    # Bytes an exact quantile keeps per value and per column, with DuckDB's overhead (measured: four
+    # medians over 10.5 M episodes peak at about 1 GB above the scan).
+    QUANTILE_BYTES = 24
+    QUANTILE_SHARE = 0.35  # of the memory limit, for the quantiles' state
+
+    def _shards(self, q: SourceQuery) -> int:
+        if q.source not in getattr(self, "_stored_files", {}):
+            return 1
+        sql = q.sql.lower()
+        holistic = sql.count("median(") + sql.count("quantile")
+        if not holistic:
+            return 1
+        import pyarrow.parquet as pq
+
+        rows = sum(pq.read_metadata(f).num_rows for f in self._stored_files[q.source])
+        need = rows * holistic * self.QUANTILE_BYTES
+        budget = self.QUANTILE_SHARE * self._memory_limit_bytes()
+        return max(1, math.ceil(need / budget)) if budget > 0 else 1
+
+    def _memory_limit_bytes(self) -> float:
+        text = self.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        m = re.fullmatch(r"\s*([0-9.]+)\s*([KMGT]?i?B)\s*", str(text))
+        if not m:
+            return 0.0
+        unit = m.group(2)
+        base = 1024 if "i" in unit else 1000
+        return float(m.group(1)) * base ** " KMGT".index(unit[0] if unit[0] != "B" else " ")
+
+    def _agent_bounds(self, shards: int) -> list[str]:
+        """``shards`` − 1 agent ids cutting the agents into ranges of about equal size."""
+        ids = sorted(r[0] for r in self.con.execute('SELECT agent_id FROM "agents"').fetchall() if r[0])
+        if len(ids) < shards:
+            return ids[1:]
+        return sorted({ids[len(ids) * k // shards] for k in range(1, shards)})
 
     def register_parquet(self, name: str, files: list[Path], schema: pa.Schema) -> None:
         listing = ", ".join(_quote(str(f)) for f in files)

@@ -4,10 +4,8 @@ rules of its own. A scorecard, period or agent the caller may not see is a 404, 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +15,9 @@ from ninja.errors import HttpError
 from frontdesk.engine.catalog import builtin_catalog
 from frontdesk.engine.periods import Period, parse_period
 from frontdesk.engine.scorecard import Scorecard
+from frontdesk.web.api.appeals import router as appeals_router
 from frontdesk.web.api.docs import SameOriginSwagger
+from frontdesk.web.api.imports import router as imports_router
 from frontdesk.web.api.schemas import (
     CycleKindName,
     CycleOut,
@@ -32,6 +32,7 @@ from frontdesk.web.api.schemas import (
 )
 from frontdesk.web.api.tokens import TokenAuth
 from frontdesk.web.appraisal import store
+from frontdesk.web.appraisal.evidence import EvidenceUnavailable, indicator_evidence
 from frontdesk.web.appraisal.lifecycle import CycleClosed, CycleError, allowed_targets
 from frontdesk.web.appraisal.models import Cycle, ScorecardRun
 from frontdesk.web.appraisal.permissions import (
@@ -44,7 +45,7 @@ from frontdesk.web.appraisal.permissions import (
 api = NinjaAPI(
     title="Frontdesk API",
     version="1",
-    description="Scorecards, indicators, evidence and cycles; the caller sees what the web pages "
+    description="Scorecards, indicators, evidence, cycles and appeals; the caller sees what the web pages "
     "would show them. Authenticate with `Authorization: Bearer <token>` (`frontdesk token create`).",
     auth=TokenAuth(),
     urls_namespace="api",
@@ -52,6 +53,9 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+
+api.add_router("/appeals", appeals_router)  # list, one, file, decide (api/appeals.py)
+api.add_router("/", imports_router)  # imports: upload, list, one, undo; webhooks/events (api/imports.py)
 
 NOT_VISIBLE = "no scorecards you may see for this agent and period"
 REFUSED = {401: Error, 404: Error}
@@ -179,28 +183,11 @@ def evidence(
 
 
 def _evidence(indicator, period: Period, agent_id: str, page: int, page_size: int):
-    """The engine's evidence over the workspace's event store (DuckDB, as the pages use)."""
-    from frontdesk.engine.engines import get_engine
-    from frontdesk.engine.eventstore import EventStore
-    from frontdesk.workspace import WorkspaceError, open_workspace
-
-    root = getattr(settings, "WORKSPACE", None)
-    if root is None:
-        raise HttpError(404, "this installation has no workspace, so no event store to show evidence from")
-    options: dict[str, Any] = {}
-    timezone = "Asia/Shanghai"
+    """The engine's evidence, by the same code path as the scorecard page's drill-down."""
     try:
-        ws = open_workspace(Path(root))
-    except WorkspaceError:
-        ws = None  # a bare folder with events/ but no frontdesk.toml: the defaults
-    if ws is not None:
-        timezone = ws.timezone
-        options = {"calendars": ws.calendars(), "view_params": ws.view_params()}
-    engine = get_engine("duckdb", EventStore(Path(root) / "events"), **options)
-    try:
-        return engine.evidence(indicator, period, timezone, agent_id, page=page, page_size=page_size)
-    finally:
-        engine.close()
+        return indicator_evidence(indicator, period, agent_id, page, page_size)
+    except EvidenceUnavailable as e:
+        raise HttpError(404, str(e)) from None
 
 
 @api.get("/cycles", response={200: list[CycleOut], 401: Error, 403: Error}, tags=["cycles"])

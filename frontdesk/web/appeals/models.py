@@ -84,6 +84,11 @@ class Appeal(FrozenWhenClosed):
     def is_open(self) -> bool:
         return self.status == AppealStatus.OPEN
 
+    @property
+    def adjustment(self) -> Adjustment | None:
+        """The adjustment in force: the newest one, on the result the appeal now stands on."""
+        return self.adjustments.filter(indicator_id=self.indicator_id).order_by("-at", "-id").first()
+
     def snapshot(self) -> dict:
         """What the audit log keeps of this appeal."""
         return {
@@ -108,8 +113,9 @@ class Adjustment(AppendOnly):
 
     append_only_message = APPEND_ONLY
 
-    appeal = models.OneToOneField(
-        Appeal, on_delete=models.PROTECT, related_name="adjustment", verbose_name=_("appeal")
+    # Several when a recompute carried the decision onto the new run (``workflow.carry_over``).
+    appeal = models.ForeignKey(
+        Appeal, on_delete=models.PROTECT, related_name="adjustments", verbose_name=_("appeal")
     )
     indicator = models.ForeignKey(
         IndicatorRecord,
@@ -127,6 +133,13 @@ class Adjustment(AppendOnly):
     score_after = models.FloatField(_("score after"))
     total_before = models.FloatField(_("total before"), null=True, blank=True)
     total_after = models.FloatField(_("total after"))
+    carried_over = models.BooleanField(
+        _("carried over"),
+        default=False,
+        help_text=_(
+            "Re-applied to a recomputed run: the recomputed value was the one the decision answered."
+        ),
+    )
 
     class Meta:
         ordering = ("at", "id")
@@ -139,6 +152,12 @@ class AuditAction(models.TextChoices):
     DECIDED = "appeal_decided", _("Appeal decided")
     ADJUSTED = "score_adjusted", _("Score adjusted")
     LAPSED = "appeal_lapsed", _("Appeal lapsed")
+    CARRIED_OVER = "appeal_carried_over", _("Appeal carried over to a recomputed run")
+    REOPENED = "appeal_reopened", _("Appeal reopened: the recomputed value differs")
+    NOT_CARRIED_OVER = (
+        "appeal_not_carried_over",
+        _("Appeal not carried over: no result in the recomputed run"),
+    )
 
 
 class AuditEntry(AppendOnly):

@@ -55,7 +55,9 @@ REFUSALS = {
 
 
 def _appeals(user) -> object:
-    return visible_appeals(user).select_related("agent", "decided_by", "indicator__scorecard__run__cycle")
+    return visible_appeals(user).select_related(
+        "agent__team__site", "agent__site", "decided_by", "indicator__scorecard__run__cycle"
+    )
 
 
 @login_required
@@ -82,7 +84,8 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
 
 def _own_indicator(request: HttpRequest, indicator_id: int) -> IndicatorRecord:
     indicator = get_object_or_404(
-        IndicatorRecord.objects.select_related("scorecard__run__cycle", "scorecard__agent"), pk=indicator_id
+        IndicatorRecord.objects.select_related("scorecard__run__cycle", "scorecard__agent__team__site"),
+        pk=indicator_id,
     )
     if not can_file_appeal(request.user, indicator):
         raise Http404("not an indicator result this user may appeal")
@@ -185,7 +188,9 @@ def decide_appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit log: all of it for administrators, HR / directors and auditors; otherwise the
     entries about the appeals the user may read."""
-    entries = visible_audit_entries(request.user).select_related("by", "appeal__agent")[:PAGE_SIZE]
+    entries = visible_audit_entries(request.user).select_related(
+        "by", "appeal__agent__team__site", "appeal__agent__site"
+    )[:PAGE_SIZE]
     return render(request, "appeals/audit_log.html", {"entries": entries})
 
 

@@ -14,6 +14,7 @@ Rules:
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -28,7 +29,7 @@ from frontdesk.web.appeals.models import (
     AuditAction,
     AuditEntry,
 )
-from frontdesk.web.appeals.rescoring import StoredResult, rescore, total_of
+from frontdesk.web.appeals.rescoring import RescoreError, StoredResult, rescore, total_of
 from frontdesk.web.appeals.window import deadline_of
 from frontdesk.web.appraisal.lifecycle import CycleClosed, CycleError, CycleState, closed_message
 from frontdesk.web.appraisal.models import Cycle, IndicatorRecord, ScorecardRecord
@@ -167,8 +168,20 @@ def decide_appeal(
     return appeal
 
 
-def _adjust(user: Any, appeal: Appeal, value: float, *, rule: Any, better: str | None, now) -> Adjustment:
-    """Give ``appeal``'s indicator result ``value``, rescore it and recompute the scorecard total."""
+def _adjust(
+    user: Any,
+    appeal: Appeal,
+    value: float,
+    *,
+    rule: Any,
+    better: str | None,
+    now,
+    audit_by: Any = None,
+    carried_over: bool = False,
+) -> Adjustment:
+    """Give ``appeal``'s indicator result ``value``, rescore it and recompute the scorecard total.
+    ``user`` is the decision's author (the ``Adjustment``); ``audit_by`` who made this change, when
+    not the author (a recompute that carries the decision over; None: the command line)."""
     indicator = IndicatorRecord.objects.select_for_update().get(pk=appeal.indicator_id)
     scorecard = ScorecardRecord.objects.select_for_update().get(pk=indicator.scorecard_id)
     stored = StoredResult(
@@ -206,9 +219,10 @@ def _adjust(user: Any, appeal: Appeal, value: float, *, rule: Any, better: str |
         score_after=score,
         total_before=before["total"],
         total_after=scorecard.total,
+        carried_over=carried_over,
     )
     AuditEntry.objects.create(
-        by=user,
+        by=audit_by if carried_over else user,
         at=now,
         action=AuditAction.ADJUSTED,
         object_type="indicator_result",
@@ -219,6 +233,125 @@ def _adjust(user: Any, appeal: Appeal, value: float, *, rule: Any, better: str |
     )
     appeal.indicator = indicator
     return adjustment
+
+
+# Recomputing a cycle ---------------------------------------------------------------------------------
+# A recompute makes a new run; the appeals of the old one would otherwise stand on results nobody
+# sees any more. A decision answers one number, so (frontdesk/web/appeals/README.md):
+# - an open appeal moves to the agent's new result of the same indicator and stays open;
+# - an accepted or partly accepted appeal whose indicator was recomputed to the very value the
+#   decision answered is re-applied to the new result, through the same rescoring (``_adjust``);
+# - one whose recomputed value differs is reopened on the new result, for a new decision: the old
+#   decision and adjustment stay in the log, and the agent's appeal is never silently dropped;
+# - rejected and lapsed appeals stay with the old run (the new number may be appealed afresh);
+# - without a new result to stand on (the agent or indicator left the run), the appeal stays on
+#   the old run and the log says so.
+# Each step is an audit entry by whoever recomputed (None: the command line).
+
+CARRIED = (AppealStatus.OPEN, AppealStatus.ACCEPTED, AppealStatus.PARTLY_ACCEPTED)
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    return a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def carry_over(old_run: Any, new_run: Any, *, by_user: Any = None, now=None) -> dict[str, int]:
+    """Carry the appeals of ``old_run`` onto ``new_run`` (see above), in the caller's transaction.
+    Returns how many appeals were moved, re-applied, reopened and left behind."""
+    from frontdesk.web.appeals.scheme_in_force import indicator_rule
+
+    now = now or timezone.now()
+    counts = {"moved": 0, "reapplied": 0, "reopened": 0, "left": 0}
+    appeals = list(
+        Appeal.objects.filter(indicator__scorecard__run=old_run, status__in=CARRIED)
+        .select_related("indicator__scorecard", "agent")
+        .order_by("id")
+    )
+    if not appeals:
+        return counts
+    results = {
+        (r.scorecard.agent_id, r.code): r
+        for r in IndicatorRecord.objects.filter(
+            scorecard__run=new_run,
+            scorecard__agent_id__in={a.agent_id for a in appeals},
+            code__in={a.indicator.code for a in appeals},
+        ).select_related("scorecard")
+    }
+    rules: dict[str, tuple[Any, str | None]] = {}
+    for appeal in appeals:
+        old = appeal.indicator
+        new = results.get((appeal.agent_id, old.code))
+        before = appeal.snapshot()
+        where = {"run": new_run.number, "from_run": old_run.number}
+        if new is None or new.value is None:
+            _audit(
+                by_user,
+                AuditAction.NOT_CARRIED_OVER,
+                appeal,
+                before=before,
+                after={**before, **where, "value": None},
+                at=now,
+            )
+            counts["left"] += 1
+            continue
+        last = appeal.adjustments.filter(indicator=old).order_by("-at", "-id").first()
+        appeal.indicator = new
+        if appeal.is_open:
+            appeal.save(update_fields=["indicator"])
+            _audit(
+                by_user,
+                AuditAction.CARRIED_OVER,
+                appeal,
+                before=before,
+                after={**appeal.snapshot(), **where},
+                at=now,
+            )
+            counts["moved"] += 1
+        elif last is not None and _same(new.value, last.value_before):
+            appeal.save(update_fields=["indicator"])
+            _audit(
+                by_user,
+                AuditAction.CARRIED_OVER,
+                appeal,
+                before=before,
+                after={**appeal.snapshot(), **where},
+                at=now,
+            )
+            if old.code not in rules:
+                rules[old.code] = indicator_rule(old.code)
+            rule, better = rules[old.code]
+            try:
+                _adjust(
+                    appeal.decided_by,
+                    appeal,
+                    appeal.adjusted_value,
+                    rule=rule,
+                    better=better,
+                    now=now,
+                    audit_by=by_user,
+                    carried_over=True,
+                )
+            except RescoreError:
+                _reopen(appeal, by_user, now, where)
+                counts["reopened"] += 1
+                continue
+            counts["reapplied"] += 1
+        else:
+            _reopen(appeal, by_user, now, where, before=before)
+            counts["reopened"] += 1
+    return counts
+
+
+def _reopen(appeal: Appeal, by_user: Any, now, where: dict, before: dict | None = None) -> None:
+    """Open ``appeal`` again (already moved to its new result) for a new decision."""
+    before = before or appeal.snapshot()
+    appeal.status = AppealStatus.OPEN
+    appeal.decided_by = None
+    appeal.decided_at = None
+    appeal.decision_comment = ""
+    appeal.adjusted_value = None
+    appeal.save()
+    _audit(by_user, AuditAction.REOPENED, appeal, before=before, after={**appeal.snapshot(), **where}, at=now)
 
 
 def lapse_open_appeals(cycle: Cycle, now=None) -> int:

@@ -10,6 +10,7 @@ from frontdesk.web.appraisal.models import (
     Cycle,
     CycleTransition,
     IndicatorRecord,
+    SchemeAcknowledgement,
     ScorecardRecord,
     ScorecardRun,
     Site,
@@ -134,3 +135,13 @@ class IndicatorRecordAdmin(FrozenWhenClosedAdmin):
     search_fields = ("code", "scorecard__agent__agent_id")
     list_select_related = ("scorecard__agent", "scorecard__run__cycle")
     raw_id_fields = ("scorecard",)
+
+
+@admin.register(SchemeAcknowledgement)
+class SchemeAcknowledgementAdmin(ViewOnlyAdmin):
+    """A person's "I have read this": evidence for the scheme's acceptance, so never edited here."""
+
+    list_display = ("user", "scheme_version", "acknowledged_at")
+    list_filter = ("scheme_version",)
+    search_fields = ("user__username", "scheme_version")
+    list_select_related = ("user",)

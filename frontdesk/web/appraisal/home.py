@@ -37,6 +37,7 @@ from frontdesk.web.appraisal.permissions import (
     visible_runs,
     visible_teams,
 )
+from frontdesk.web.appraisal.timezones import zone_of_user
 from frontdesk.web.appraisal.transparency import (
     acknowledged_at,
     acknowledgement_rate,
@@ -101,6 +102,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "role": role,
         "scheme": scheme,
         "acknowledged_at": acknowledged_at(user, scheme),
+        "zone": zone_of_user(user),
     }
     agent = own_agent(user)
     if agent is not None:
@@ -110,7 +112,9 @@ def home(request: HttpRequest) -> HttpResponse:
             own_open_appeals=list(
                 visible_appeals(user)
                 .filter(agent=agent, status=AppealStatus.OPEN)
-                .select_related("indicator__scorecard__run__cycle")[:LIST_LIMIT]
+                .select_related("indicator__scorecard__run__cycle", "agent__team__site", "agent__site")[
+                    :LIST_LIMIT
+                ]
             ),
         )
     if role in SEES_SUPERVISED_TEAMS:
@@ -125,7 +129,7 @@ def home(request: HttpRequest) -> HttpResponse:
         to_decide = appeals_to_decide(user).filter(status=AppealStatus.OPEN)
         context.update(
             decides=role != Role.AUDITOR.value,
-            to_decide=list(to_decide.select_related("agent")[:LIST_LIMIT]),
+            to_decide=list(to_decide.select_related("agent__team__site", "agent__site")[:LIST_LIMIT]),
             to_decide_count=to_decide.count(),
         )
     if may_view_cycles(user):

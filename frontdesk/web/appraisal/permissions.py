@@ -192,3 +192,107 @@ def visible_audit_entries(user: object) -> QuerySet:
 def may_view_appeal_statistics(user: object) -> bool:
     """Whether ``user`` may open the appeal statistics (of the teams ``visible_teams`` gives)."""
     return role_of(user) in SEES_APPEAL_STATISTICS
+
+
+# Multi-rater feedback (frontdesk.web.feedback) ----------------------------------------------------
+# HR / directors and administrators run 360 campaigns and calibration sessions (auditors read
+# them); leads issue survey links for their teams' agents; QA reviewers inspect the agents of the
+# teams they are assigned to; whoever may read an agent's scorecard may read the agent's 360
+# results, which withhold peers and partner departments below three raters for every reader.
+
+RUNS_FEEDBACK = {Role.ADMIN.value, Role.DIRECTOR.value}
+READS_FEEDBACK = RUNS_FEEDBACK | {Role.AUDITOR.value}
+ISSUES_SURVEY_LINKS = RUNS_FEEDBACK | {Role.LEAD.value}
+
+
+def may_run_campaigns(user: object) -> bool:
+    """Whether ``user`` may create 360 campaigns, send reminders and open calibration sessions."""
+    return role_of(user) in RUNS_FEEDBACK
+
+
+def may_view_campaigns(user: object) -> bool:
+    """Whether ``user`` may read campaigns, their progress and reliability, and calibration reports."""
+    return role_of(user) in READS_FEEDBACK
+
+
+def survey_link_agents(user: object) -> QuerySet[Agent]:
+    """The agents ``user`` may issue customer survey links for (none for other roles)."""
+    if role_of(user) not in ISSUES_SURVEY_LINKS:
+        return Agent.objects.none()
+    return visible_agents(user)
+
+
+def qa_reviewable_agents(user: object) -> QuerySet[Agent]:
+    """The agents ``user`` may inspect: a QA reviewer, those of the teams they are assigned to
+    (never themself); an administrator, everyone; nobody else."""
+    role = role_of(user)
+    if role == Role.ADMIN.value:
+        return Agent.objects.all()
+    if role != Role.QA.value:
+        return Agent.objects.none()
+    return Agent.objects.filter(team_id__in=_supervised_team_ids(user)).exclude(user=user)
+
+
+def may_review_qa(user: object) -> bool:
+    return role_of(user) in (Role.ADMIN.value, Role.QA.value)
+
+
+def may_join_calibration(user: object, session: object) -> bool:
+    """Whether ``user`` may score ``session`` (a ``CalibrationSession``): one of its reviewers."""
+    return role_of(user) is not None and session.reviewers.filter(pk=getattr(user, "pk", None)).exists()  # type: ignore[attr-defined]
+
+
+def visible_calibration_sessions(user: object) -> QuerySet:
+    """Every session for those who read campaigns; the sessions one reviews, for the others."""
+    from frontdesk.web.feedback.models import CalibrationSession
+
+    if may_view_campaigns(user):
+        return CalibrationSession.objects.all()
+    if role_of(user) is None:
+        return CalibrationSession.objects.none()
+    return CalibrationSession.objects.filter(reviewers=user)
+
+
+def visible_qa_reviews(user: object) -> QuerySet:
+    """Inspections (not calibration ones) of the agents whose scorecards ``user`` may read."""
+    from frontdesk.web.feedback.models import Review
+
+    if role_of(user) is None:
+        return Review.objects.none()
+    return Review.objects.filter(session__isnull=True, agent__in=visible_agents(user))
+
+
+# Data quality (appraisal/quality.py) --------------------------------------------------------------
+# The data-quality report is for those who answer for the data: administrators, HR / directors and
+# auditors for the whole organisation, leads for the teams they supervise (and their sub-teams).
+# QA reviewers and agents are refused (403): the report lists other agents' records.
+
+READS_DATA_QUALITY = SEES_EVERYONE | {Role.LEAD.value}
+
+
+def may_view_data_quality(user: object) -> bool:
+    """Whether ``user`` may open the data-quality report (of the teams ``data_quality_teams`` gives)."""
+    return role_of(user) in READS_DATA_QUALITY
+
+
+def data_quality_teams(user: object) -> set[str] | None:
+    """The team ids whose data ``user`` may inspect; None means every team, contacts of no team
+    included (administrators, HR / directors, auditors)."""
+    role = role_of(user)
+    if role in SEES_EVERYONE:
+        return None
+    if role == Role.LEAD.value:
+        return _supervised_team_ids(user)
+    return set()
+
+
+# Imports (web/imports, api/imports.py) ------------------------------------------------------------
+# Loading data changes every result computed from it: administrators and HR / directors only. The
+# webhook's token must stand for one of them too. Everyone else is refused (403).
+
+IMPORTS_DATA = {Role.ADMIN.value, Role.DIRECTOR.value}
+
+
+def may_import_data(user: object) -> bool:
+    """Whether ``user`` may upload, preview, commit and undo imports and send webhook events."""
+    return role_of(user) in IMPORTS_DATA

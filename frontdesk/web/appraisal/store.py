@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from frontdesk.engine.periods import CYCLES, parse_period
+from frontdesk.engine.ratings360 import Ratings360
 from frontdesk.engine.scorecard import IndicatorResult, Scorecard
 from frontdesk.web.accounts.models import Profile, Role
 from frontdesk.web.appraisal.indicator_names import register_indicator_names
@@ -42,6 +43,7 @@ from frontdesk.web.appraisal.models import (
     Team,
 )
 from frontdesk.web.appraisal.permissions import may_change_cycle_state
+from frontdesk.web.appraisal.signals import run_recomputed
 
 __all__ = [
     "CycleClosed",
@@ -228,11 +230,12 @@ def save_scorecards(
         owner = _locked_cycle(label, kind)
         if owner is not None and owner.is_closed:
             raise CycleClosed(closed_message(label, kind))
-        number = 1
+        number, previous = 1, None
         if owner is None:
             owner = Cycle(period=label, kind=kind)
         else:
             number += owner.runs.aggregate(last=Max("number"))["last"] or 0
+            previous = owner.runs.filter(superseded=False).first()
             owner.runs.filter(superseded=False).update(superseded=True)
         if owner.pk is None or owner.state != CycleState.COMPUTED:
             owner.state = CycleState.COMPUTED
@@ -251,7 +254,7 @@ def save_scorecards(
                     rank_team=c.rank_team,
                     rank_org=c.rank_org,
                     flags=list(c.flags),
-                    explanation={k: getattr(c, k) for k in CARD_EXPLANATION},
+                    explanation=_card_explanation(c),
                 )
                 for c in cards
             ],
@@ -279,12 +282,22 @@ def save_scorecards(
             ],
             batch_size=1000,
         )
+        if previous is not None:  # the appeals of the superseded run follow (appeals/signals.py)
+            run_recomputed.send(sender=ScorecardRun, previous=previous, run=run, by_user=by_user)
     return number
 
 
 # Explanation fields of the engine's dataclasses kept as JSON beside the columns.
 CARD_EXPLANATION = ("rank_site", "bonus_points", "capped_by", "process_share")
 INDICATOR_EXPLANATION = ("curve", "raw_value", "peer_mean", "contribution", "kind")
+
+
+def _card_explanation(card: Scorecard) -> dict[str, Any]:
+    """The card's explanation fields, plus its 360 block (docs/multi-rater.md) when it has one."""
+    out: dict[str, Any] = {k: getattr(card, k) for k in CARD_EXPLANATION}
+    if card.ratings_360 is not None:
+        out["ratings_360"] = card.ratings_360.to_json()
+    return out
 
 
 def _current_run(period: str, cycle: str | None) -> ScorecardRun | None:
@@ -331,6 +344,7 @@ def load_scorecards(period: str, cycle: str | None = None) -> list[Scorecard]:
             rank_org=r.rank_org,
             flags=list(r.flags),
             indicators=results[r.pk],
+            ratings_360=Ratings360.from_json((r.explanation or {}).get("ratings_360")),
             **{k: v for k, v in (r.explanation or {}).items() if k in CARD_EXPLANATION},
         )
         for r in records

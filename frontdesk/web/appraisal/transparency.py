@@ -29,6 +29,7 @@ from frontdesk.engine.scheme import Scheme
 from frontdesk.web.accounts.models import Role, role_of
 from frontdesk.web.appeals.scheme_in_force import scheme as _scheme_in_force
 from frontdesk.web.appraisal.models import Agent, CycleKind, SchemeAcknowledgement, Team
+from frontdesk.web.appraisal.timezones import zone_of_user
 
 SEES_ACKNOWLEDGEMENTS = {Role.ADMIN.value, Role.DIRECTOR.value}
 
@@ -174,7 +175,9 @@ def acknowledgement_rate(scheme: Scheme) -> AcknowledgementRate:
         )
     )
     by_team: dict[str | None, TeamAcknowledgements] = {}
-    for agent in Agent.objects.filter(active=True).select_related("team").order_by("team_id", "agent_id"):
+    for agent in (
+        Agent.objects.filter(active=True).select_related("team__site", "site").order_by("team_id", "agent_id")
+    ):
         row = by_team.setdefault(agent.team_id, TeamAcknowledgements(agent.team))
         if agent.user_id is not None and agent.user_id in when:
             row.acknowledged.append((agent, when[agent.user_id]))
@@ -207,6 +210,7 @@ def scheme_page(request: HttpRequest) -> HttpResponse:
             bonus=[(b, _indicator_name(b.indicator)) for b in scheme.bonus_items],
             cycle_label=_cycle_labels([scheme.cycle])[0],
             acknowledged_at=acknowledged_at(request.user, scheme),
+            zone=zone_of_user(request.user),
         )
         if may_view_acknowledgements(request.user):
             context["rate"] = acknowledgement_rate(scheme)

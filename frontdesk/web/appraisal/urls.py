@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from frontdesk.web.appraisal import home, transparency, views
+from frontdesk.web.appraisal import home, quality, transparency, views
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -9,7 +9,9 @@ urlpatterns = [
     path("scheme/acknowledge/", transparency.acknowledge, name="scheme_acknowledge"),
     path("ranking/", views.ranking, name="ranking"),
     path("dashboard/", include("frontdesk.web.appraisal.dashboard")),
+    path("quality/", quality.quality_page, name="quality"),
     path("agents/<str:agent_id>/", views.scorecard, name="scorecard"),
+    path("agents/<str:agent_id>/evidence/<str:code>/", views.evidence, name="evidence"),
     path("cycles/", views.cycles, name="cycles"),
     path("cycles/<str:period>/<str:kind>/", views.cycle_detail, name="cycle"),
     path("cycles/<str:period>/<str:kind>/transition/", views.cycle_transition, name="cycle_transition"),

@@ -19,8 +19,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from frontdesk.engine.catalog import builtin_catalog
 from frontdesk.engine.periods import parse_period
+from frontdesk.engine.promotion import shift_period
 from frontdesk.web.appraisal import store
+from frontdesk.web.appraisal.development_plan import plan_for
+from frontdesk.web.appraisal.evidence import EvidenceUnavailable, evidence_rows, indicator_evidence
+from frontdesk.web.appraisal.history import agent_history
 from frontdesk.web.appraisal.indicator_names import IndicatorLabel, indicator_label
 from frontdesk.web.appraisal.lifecycle import ACTIONS, CycleClosed, CycleError, CycleState, allowed_targets
 from frontdesk.web.appraisal.models import (
@@ -39,6 +44,7 @@ from frontdesk.web.appraisal.permissions import (
     visible_states,
     visible_teams,
 )
+from frontdesk.web.appraisal.timezones import zone_of_team, zone_of_user
 
 KEY_INDICATORS = 4  # columns of indicator values on the ranking: the heaviest-weighted ones
 
@@ -117,32 +123,98 @@ def ranking(request: HttpRequest) -> HttpResponse:
 @login_required
 def scorecard(request: HttpRequest, agent_id: str) -> HttpResponse:
     """One agent's scorecard for one period: 404 when the agent is not one the user may see, or
-    the period has no cycle whose state lets the user see it."""
+    the period has no cycle whose state lets the user see it. Below the numbers: the drill-down to
+    each indicator's records (``evidence``), the agent's history across cycles and the development
+    plan."""
     agent = get_object_or_404(visible_agents(request.user).select_related("team", "site"), pk=agent_id)
     runs = visible_runs(request.user)
-    agent_periods = _periods_of(runs.filter(scorecards__agent=agent))
+    history = agent_history(request.user, agent)
+    agent_periods = store.newest_first(r.period for r in history)
     period = request.GET.get("period") or (agent_periods[0] if agent_periods else "")
     if request.GET.get("period") and period not in _periods_of(runs):
         raise Http404("no scorecards for this period")
-    record = (
-        ScorecardRecord.objects.filter(run__in=runs, run__cycle__period=period, agent=agent)
-        .select_related("run__cycle", "team", "site")
-        .order_by("-run__computed_at")
-        .first()
-    )
+    record = _visible_record(runs, agent, period)
     context = {
         "agent": agent,
         "period": period,
         "period_choices": _period_choices(agent_periods),
         "record": record,
         "sees_computed": CycleState.COMPUTED in visible_states(request.user),
+        "history": history,
     }
     if record is not None:
         team_size = ScorecardRecord.objects.filter(run=record.run, team=record.team).count()
         org_size = ScorecardRecord.objects.filter(run=record.run).count()
-        rows = [(indicator_label(i.code), i) for i in record.indicators.order_by("position")]
-        context.update(team_size=team_size, org_size=org_size, rows=rows)
+        catalogue = builtin_catalog()
+        rows = [
+            (indicator_label(i.code), i, i.code in catalogue and i.n > 0)
+            for i in record.indicators.order_by("position")
+        ]
+        previous = shift_period(parse_period(period), -1).label
+        context.update(
+            team_size=team_size,
+            org_size=org_size,
+            rows=rows,
+            zone=zone_of_team(record.team),
+            plan=plan_for(record, previous_visible=any(r.period == previous for r in history)),
+        )
     return render(request, "appraisal/scorecard.html", context)
+
+
+def _visible_record(runs, agent, period: str) -> ScorecardRecord | None:
+    return (
+        ScorecardRecord.objects.filter(run__in=runs, run__cycle__period=period, agent=agent)
+        .select_related("run__cycle", "team__site", "site")
+        .order_by("-run__computed_at")
+        .first()
+    )
+
+
+EVIDENCE_PAGE_SIZE = 25
+MAX_EVIDENCE_PAGE = 1_000_000  # as the API: keeps OFFSET within every engine's integer range
+
+
+@login_required
+def evidence(request: HttpRequest, agent_id: str, code: str) -> HttpResponse:
+    """One page of the records behind one indicator of a scorecard the user may read (``?period=``,
+    ``?page=``): the panel alone for htmx, inside the scorecard page; a whole page without JS.
+    404 for an agent, period or indicator the user may not see, exactly like a missing one."""
+    agent = get_object_or_404(visible_agents(request.user).select_related("team", "site"), pk=agent_id)
+    runs = visible_runs(request.user)
+    period = request.GET.get("period") or next(iter(_periods_of(runs.filter(scorecards__agent=agent))), "")
+    record = _visible_record(runs, agent, period)
+    if record is None:
+        raise Http404("no scorecards for this period")
+    result = record.indicators.filter(code=code).first()
+    indicator = builtin_catalog().get(code)
+    if result is None or indicator is None:
+        raise Http404("no such indicator on this scorecard")
+    try:
+        page = int(request.GET.get("page") or 1)
+    except ValueError:
+        raise Http404("no such page") from None
+    if not 1 <= page <= MAX_EVIDENCE_PAGE:
+        raise Http404("no such page")
+    try:
+        found = indicator_evidence(
+            indicator, parse_period(record.run.cycle.period), agent.pk, page, EVIDENCE_PAGE_SIZE
+        )
+    except EvidenceUnavailable:
+        found = None
+    zone = zone_of_team(record.team)
+    context = {
+        "agent": agent,
+        "record": record,
+        "result": result,
+        "label": indicator_label(code),
+        "evidence": found,
+        "rows": evidence_rows(found, zone) if found is not None else [],
+        "zone": zone,
+        "base_url": f"{reverse('evidence', args=[agent.pk, code])}?period={record.run.cycle.period}",
+    }
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "appraisal/_evidence.html", context)
+    return render(request, "appraisal/evidence.html", context)
 
 
 # Cycles ------------------------------------------------------------------------------------------
@@ -203,6 +275,7 @@ def cycles(request: HttpRequest) -> HttpResponse:
         {
             "rows": _cycle_rows(request.user, Cycle.objects.all()),
             "can_change": may_change_cycle_state(request.user),
+            "zone": zone_of_user(request.user),
         },
     )
 
@@ -217,7 +290,11 @@ def cycle_detail(request: HttpRequest, period: str, kind: str) -> HttpResponse:
     row = rows[0]
     runs = row.cycle.runs.annotate(scorecard_count=Count("scorecards")).order_by("-number")
     history = sorted(row.cycle.history, key=lambda t: (t.at, t.pk))
-    return render(request, "appraisal/cycle_detail.html", {"row": row, "runs": runs, "history": history})
+    return render(
+        request,
+        "appraisal/cycle_detail.html",
+        {"row": row, "runs": runs, "history": history, "zone": zone_of_user(request.user)},
+    )
 
 
 @require_POST

@@ -37,6 +37,11 @@ FLAGS = {
     "new_hire": gettext_lazy("new hire"),
     "manual_input": gettext_lazy("mostly recorded by hand"),
     "heaping": gettext_lazy("hand-recorded times cluster on round values"),
+    "heaped_durations": gettext_lazy("hand-recorded times rounded to five minutes"),
+    "unreliable_sample": gettext_lazy("too few ratings to be sure"),
+    "duplicate_records": gettext_lazy("records stored twice"),
+    "outlier_records": gettext_lazy("unusual durations"),
+    "impossible_times": gettext_lazy("impossible times"),
     "dimension_missing": gettext_lazy("a dimension has no data"),
     "weight_missing": gettext_lazy("much of the weight has no data"),
 }

@@ -1,0 +1,462 @@
+"""Derived tables materialised in the event store: ``response_episodes`` and ``contact_outcomes``.
+
+Computing these two views from the raw tables is most of the cost of a period (a reopening needs
+the next reopening, the replies after it and its contact; a repeat contact needs the customer's
+later contacts). Their rows do not depend on the period that reads them, so they are computed once,
+by UTC month, and stored next to the canonical tables::
+
+    <root>/_derived/<view>/month=YYYY-MM/<fingerprint>.parquet
+    <root>/_derived/<view>/state.json      {"months": {"YYYY-MM": {"fingerprint", "rows", "file"}}}
+
+A period's query then scans the months it overlaps, like a canonical table.
+
+Freshness: a month is fresh when the fingerprint it was built with equals the current one, a hash
+of the source tables' committed files (path, size, modification time), the view's parameters and
+this module's version. Any change to a source table (a write, an import committed or undone, a file
+rewritten in place) changes the fingerprint, so every month of the view becomes stale; months are
+rebuilt when a period that needs them is computed (:func:`ensure`), or all at once with
+:func:`refresh`. Why every month: the reply to a wait may come in any later month and the
+contact of a reopening may have been created in any earlier one, so a write to one month can
+change the episodes of any other. The write path (:func:`on_write`) also drops the state file of
+the views that read the written table, so no stale month survives a clock that does not tick.
+
+The rows are exactly those of the view's SQL in ``catalog/views.yaml`` (the conformance suite
+compares DuckDB reading these files with Spark and PostgreSQL computing the SQL). The build runs
+on DuckDB in its own connection, with the caller's memory limit; every file is written under a
+temporary name and renamed into place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+DERIVED_FOLDER = "_derived"
+VERSION = 1  # bump when the stored layout or the build's SQL changes
+HORIZON_DAYS = 31  # as compiler.HORIZON_DAYS: how far past a month contact_outcomes looks
+
+
+@dataclass(frozen=True)
+class DerivedSpec:
+    """A materialised view: which tables it reads and its stored rows' period column."""
+
+    name: str
+    sources: tuple[str, ...]
+    period_column: str
+    month_sources: tuple[str, ...]  # tables whose month partitions say which months exist
+
+
+SPECS: dict[str, DerivedSpec] = {
+    "response_episodes": DerivedSpec(
+        "response_episodes",
+        # agents and teams: each wait's business seconds use its agent's team calendar
+        ("interactions", "interaction_events", "messages", "agents", "teams"),
+        "opened_at",
+        ("interactions", "interaction_events"),
+    ),
+    "contact_outcomes": DerivedSpec(
+        "contact_outcomes", ("interactions", "agents", "teams"), "created_at", ("interactions",)
+    ),
+}
+
+
+# Business seconds stored with the rows, by (start, end) column pair: computed with the built-in
+# calendars and the default calendar, the way the compiler would (compiler._business_subquery).
+STORED_BUSINESS: dict[str, dict[tuple[str, str], str]] = {
+    "response_episodes": {("opened_at", "replied_at"): "business_wait_s"},
+    "contact_outcomes": {("created_at", "closed_at"): "business_turnaround_s"},
+}
+
+
+def calendar_digest(calendars) -> str:
+    """A hash of the work-bucket table of ``calendars`` (what business seconds depend on)."""
+    from frontdesk.engine.calendars import bucket_table
+
+    return _digest(bucket_table(calendars))
+
+
+_digests: dict[int, tuple[object, str]] = {}
+
+
+def _digest(table) -> str:
+    seen = _digests.get(id(table))
+    if seen is not None and seen[0] is table:
+        return seen[1]
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    out = hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()[:16]
+    _digests[id(table)] = (table, out)
+    return out
+
+
+def builtin_calendar_digest() -> str:
+    from frontdesk.engine.calendars import builtin_calendars
+
+    return calendar_digest(builtin_calendars().values())
+
+
+def folder(store, name: str) -> Path:
+    return Path(store.root) / DERIVED_FOLDER / name
+
+
+def on_write(store, table: str) -> None:
+    """Called by the event store after writing to ``table``: mark the views reading it stale."""
+    for spec in SPECS.values():
+        if table in spec.sources:
+            with contextlib.suppress(FileNotFoundError):
+                (folder(store, spec.name) / "state.json").unlink()
+
+
+def default_params(name: str) -> dict:
+    from frontdesk.engine.catalog import builtin_views
+
+    return dict(builtin_views()[name].params)
+
+
+def fingerprint(store, name: str, params: dict | None = None, timezone: str = "UTC") -> str:
+    """A hash of what the view's stored months depend on: the committed files of its source
+    tables, its parameters, the time zone its months are cut in (and the calendars)."""
+    spec = SPECS[name]
+    h = hashlib.sha256(f"{VERSION}:{name}:{timezone}:{json.dumps(params or {}, sort_keys=True)}".encode())
+    if name in STORED_BUSINESS:
+        h.update(builtin_calendar_digest().encode())
+    root = Path(store.root)
+    for table in spec.sources:
+        for f in store.files(table):
+            st = f.stat()
+            h.update(f"{f.relative_to(root).as_posix()}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def _utc_months_of(store, tables: Iterable[str]) -> set[str]:
+    """The UTC months (``YYYY-MM``) the source tables have partitions for."""
+    out: set[str] = set()
+    for table in tables:
+        for f in store.files(table):
+            part = f.parent.name
+            if part.startswith("month=") and part != "month=unknown":
+                out.add(part.split("=", 1)[1])
+    return out
+
+
+def _months_of(store, tables: Iterable[str], timezone: str) -> set[str]:
+    """The local months (in ``timezone``) that overlap a source partition."""
+    out: set[str] = set()
+    for label in _utc_months_of(store, tables):
+        lo, hi = month_bounds(label, "UTC")
+        out.update(months_between(lo, hi, timezone))
+    return out
+
+
+def months_between(lo: datetime, hi: datetime, timezone: str) -> list[str]:
+    """The months ``YYYY-MM`` of ``timezone`` overlapping the instants [lo, hi)."""
+    tz = ZoneInfo(timezone)
+    a, b = lo.astimezone(tz), hi.astimezone(tz)
+    out, y, m = [], a.year, a.month
+    while datetime(y, m, 1, tzinfo=tz) < b:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def month_bounds(label: str, timezone: str) -> tuple[datetime, datetime]:
+    """The UTC instants [start, end) of month ``label`` in ``timezone``."""
+    tz = ZoneInfo(timezone)
+    y, m = int(label[:4]), int(label[5:7])
+    lo = datetime(y, m, 1, tzinfo=tz)
+    hi = datetime(y + 1, 1, 1, tzinfo=tz) if m == 12 else datetime(y, m + 1, 1, tzinfo=tz)
+    return lo.astimezone(UTC), hi.astimezone(UTC)
+
+
+def _read_state(store, name: str) -> dict:
+    try:
+        doc = json.loads((folder(store, name) / "state.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {"months": {}}
+    return doc if doc.get("version") == VERSION else {"months": {}}
+
+
+def _write_state(store, name: str, state: dict) -> None:
+    path = folder(store, name) / "state.json"
+    tmp = path.with_name(f".state.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({**state, "version": VERSION}, indent=1, sort_keys=True), "utf-8")
+    os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def _locked(store) -> Iterator[None]:
+    """One builder at a time per store (other processes wait)."""
+    base = Path(store.root) / DERIVED_FOLDER
+    base.mkdir(parents=True, exist_ok=True)
+    with open(base / ".lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@dataclass
+class Built:
+    """What :func:`ensure` did: the months rebuilt per view and how long it took."""
+
+    months: dict[str, list[str]]
+    seconds: float
+
+
+def _fresh(store, name: str, state: dict, label: str, fp: str) -> bool:
+    entry = state["months"].get(label)
+    return bool(entry and entry.get("fingerprint") == fp and (folder(store, name) / entry["file"]).exists())
+
+
+def stored_files(store, name: str, months: Iterable[str], fp: str, timezone: str) -> list[Path] | None:
+    """The stored files of ``months`` when every one of them is fresh; None otherwise."""
+    state = _read_state(store, name)
+    files = []
+    for label in months:
+        entry = state["months"].get(label)
+        if entry is None:
+            if label in _months_of(store, SPECS[name].month_sources, timezone):
+                return None
+            continue  # a month without source data has no rows
+        if entry.get("fingerprint") != fp:
+            return None
+        path = folder(store, name) / entry["file"]
+        if not path.exists():
+            return None
+        files.append(path)
+    return files
+
+
+def ensure(
+    store,
+    names: Iterable[str],
+    lo: datetime,
+    hi: datetime,
+    timezone: str = "UTC",
+    threads: int | None = None,
+    memory_limit: str | None = None,
+) -> tuple[dict[str, list[Path]], Built]:
+    """Make the months of ``timezone`` overlapping [lo, hi) of each view fresh; returns their
+    files per view. A period of that time zone reads whole months, no more."""
+    names = list(names)
+    wanted = months_between(lo, hi, timezone)
+    t0 = time.perf_counter()
+    out: dict[str, list[Path]] = {}
+    rebuilt: dict[str, list[str]] = {}
+    pending = []
+    for name in names:
+        p = default_params(name)
+        fp = fingerprint(store, name, p, timezone)
+        files = stored_files(store, name, wanted, fp, timezone)
+        if files is None:
+            pending.append((name, p))
+        else:
+            out[name] = files
+    if pending:
+        with _locked(store):
+            for name, p in pending:
+                fp = fingerprint(store, name, p, timezone)
+                files = stored_files(store, name, wanted, fp, timezone)  # another process built them?
+                if files is None:
+                    have = _months_of(store, SPECS[name].month_sources, timezone)
+                    state = _read_state(store, name)
+                    stale = [m for m in wanted if m in have and not _fresh(store, name, state, m, fp)]
+                    rebuilt[name] = _build(store, name, stale, p, fp, timezone, threads, memory_limit)
+                    files = stored_files(store, name, wanted, fp, timezone) or []
+                out[name] = files
+    return out, Built(rebuilt, time.perf_counter() - t0)
+
+
+def refresh(
+    store,
+    timezone: str,
+    names: Iterable[str] | None = None,
+    threads: int | None = None,
+    memory_limit: str | None = None,
+) -> Built:
+    """Bring every month (of ``timezone``) of the views (default: all) up to date; fresh months
+    are kept."""
+    t0 = time.perf_counter()
+    rebuilt: dict[str, list[str]] = {}
+    with _locked(store):
+        for name in names or SPECS:
+            p = default_params(name)
+            fp = fingerprint(store, name, p, timezone)
+            state = _read_state(store, name)
+            have = sorted(_months_of(store, SPECS[name].month_sources, timezone))
+            stale = [m for m in have if not _fresh(store, name, state, m, fp)]
+            if stale:
+                rebuilt[name] = _build(store, name, stale, p, fp, timezone, threads, memory_limit)
+    return Built(rebuilt, time.perf_counter() - t0)
+
+
+# -- building ----------------------------------------------------------------------------------
+def _ts(t: datetime) -> str:
+    return f"TIMESTAMPTZ '{t.strftime('%Y-%m-%d %H:%M:%S')}+00'"
+
+
+# Every reopening, the next one and the human replies to it: shared by all months of one build.
+_EPISODE_SETUP = [
+    """CREATE OR REPLACE TEMP TABLE fd_reopen AS
+    SELECT interaction_id, opened_at,
+           lead(opened_at) OVER (PARTITION BY interaction_id ORDER BY opened_at) AS next_opened_at
+    FROM (SELECT DISTINCT interaction_id, at AS opened_at FROM interaction_events
+          WHERE kind = 'reopened' AND at IS NOT NULL AND interaction_id IS NOT NULL)""",
+    """CREATE OR REPLACE TEMP TABLE fd_human AS
+    SELECT e.interaction_id, e.at, e.agent_id FROM interaction_events AS e
+    WHERE e.kind IN ('first_reply', 'reply') AND e.agent_id IS NOT NULL AND e.at IS NOT NULL
+      AND coalesce(e.actor, 'agent') = 'agent'
+      AND e.interaction_id IN (SELECT interaction_id FROM fd_reopen)
+    UNION ALL
+    SELECT m.interaction_id, m.at, m.agent_id FROM messages AS m
+    WHERE m.speaker = 'agent' AND m.agent_id IS NOT NULL AND m.at IS NOT NULL
+      AND m.interaction_id IN (SELECT interaction_id FROM fd_reopen)""",
+    # The first human reply at or after each reopening and before the next; the smaller agent
+    # at a tie (min over (at, agent_id) pairs).
+    """CREATE OR REPLACE TEMP TABLE fd_credit AS
+    SELECT b.interaction_id, b.opened_at,
+           min({'at': h.at, 'agent_id': h.agent_id}) AS first
+    FROM fd_reopen AS b JOIN fd_human AS h ON h.interaction_id = b.interaction_id
+      AND h.at >= b.opened_at AND (b.next_opened_at IS NULL OR h.at < b.next_opened_at)
+    GROUP BY b.interaction_id, b.opened_at""",
+    """CREATE OR REPLACE TEMP TABLE fd_owner AS
+    SELECT interaction_id, agent_id, channel, priority, is_vip, abandoned, recorded_by FROM interactions
+    WHERE interaction_id IN (SELECT interaction_id FROM fd_reopen)""",
+    # A contact's first agent turn before its first reopening, and who spoke it.
+    """CREATE OR REPLACE TEMP TABLE fd_turn AS
+    WITH f AS (SELECT interaction_id, min(opened_at) AS at FROM fd_reopen GROUP BY interaction_id)
+    SELECT m.interaction_id, min({'at': m.at, 'agent_id': m.agent_id}) AS first
+    FROM messages AS m LEFT JOIN f ON f.interaction_id = m.interaction_id
+    WHERE m.speaker = 'agent' AND m.agent_id IS NOT NULL AND m.at IS NOT NULL
+      AND m.interaction_id IS NOT NULL AND (f.at IS NULL OR m.at < f.at)
+    GROUP BY m.interaction_id""",
+]
+
+_EPISODES_OF_MONTH = """
+SELECT i.interaction_id || ':0' AS episode_id, i.interaction_id, 'created' AS opening,
+       coalesce(t.first.agent_id, i.first_response_agent_id, i.agent_id) AS agent_id,
+       i.created_at AS opened_at, coalesce(t.first.at, i.first_response_at) AS replied_at,
+       i.channel, i.priority, i.is_vip, i.abandoned, i.recorded_by
+FROM interactions AS i LEFT JOIN fd_turn AS t
+  ON t.interaction_id = i.interaction_id AND t.first.at >= i.created_at
+WHERE i.created_at >= {lo} AND i.created_at < {hi}
+UNION ALL
+SELECT b.interaction_id || ':' || CAST(epoch_us(b.opened_at) AS VARCHAR) AS episode_id, b.interaction_id,
+       'reopened' AS opening, coalesce(c.first.agent_id, o.agent_id) AS agent_id,
+       b.opened_at, c.first.at AS replied_at, o.channel, o.priority, o.is_vip, o.abandoned, o.recorded_by
+FROM fd_reopen AS b JOIN fd_owner AS o ON o.interaction_id = b.interaction_id
+LEFT JOIN fd_credit AS c ON c.interaction_id = b.interaction_id AND c.opened_at = b.opened_at
+WHERE b.opened_at >= {lo} AND b.opened_at < {hi}
+"""
+
+
+def _duck(sql: str) -> str:
+    """``sql`` as sqlglot writes it for DuckDB (it quotes words such as ``at`` that DuckDB reserves)."""
+    import sqlglot
+
+    return sqlglot.transpile(sql, read="duckdb", write="duckdb")[0]
+
+
+def _with_business(name: str, sql: str) -> str:
+    """``sql``'s rows plus their stored business-seconds columns (compiler's own computation)."""
+    import sqlglot
+    from sqlglot import exp
+
+    from frontdesk.engine.compiler import DEFAULT_CALENDAR, _business_subquery
+
+    stored = STORED_BUSINESS.get(name)
+    if not stored:
+        return sql
+    pairs = [(exp.column(a), exp.column(b)) for a, b in stored]
+    origin = exp.Subquery(
+        this=sqlglot.parse_one(sql, read="duckdb"), alias=exp.TableAlias(this=exp.to_identifier(name))
+    )
+    sub = _business_subquery(name, pairs, exp.true(), DEFAULT_CALENDAR, origin)
+    renames = ", ".join(f"__bs{k} AS {col}" for k, col in enumerate(stored.values()))
+    drops = ", ".join(f"__bs{k}" for k in range(len(stored)))
+    return f"SELECT * EXCLUDE ({drops}), {renames} FROM {sub.sql(dialect='duckdb')}"
+
+
+def _month_sql(name: str, label: str, params: dict, timezone: str) -> str:
+    lo, hi = month_bounds(label, timezone)
+    if name == "response_episodes":
+        return _with_business(name, _EPISODES_OF_MONTH.format(lo=_ts(lo), hi=_ts(hi)))
+    from frontdesk.engine.catalog import builtin_views
+    from frontdesk.engine.compiler import view_sql_between
+
+    # The period-scoped view's own SQL, with the month as its period: a repeat contact is at most
+    # the repeat window (≤ 31 days) later, so the horizon never cuts one off.
+    sql = view_sql_between(builtin_views()[name], lo, hi, hi + timedelta(days=HORIZON_DAYS), params)
+    return _with_business(name, sql)
+
+
+def _build(
+    store,
+    name: str,
+    months: list[str],
+    params: dict,
+    fp: str,
+    timezone: str,
+    threads: int | None,
+    memory_limit: str | None,
+) -> list[str]:
+    """Compute and store ``months`` of view ``name``; the state file records each month."""
+    from frontdesk.engine.engines.duckdb import DuckDBEngine
+
+    if not months:
+        return []
+    base = folder(store, name)
+    base.mkdir(parents=True, exist_ok=True)
+    engine = DuckDBEngine(store, threads=threads, memory_limit=memory_limit, materialise=False)
+    try:
+        con = engine.con
+        if name == "response_episodes":
+            for sql in _EPISODE_SETUP:
+                con.execute(_duck(sql))
+        state = _read_state(store, name)
+        for label in months:
+            part = base / f"month={label}"
+            part.mkdir(exist_ok=True)
+            final = part / f"{fp}.parquet"
+            tmp = part / f".{fp}.{os.getpid()}.tmp"
+            sql = _duck(_month_sql(name, label, params, timezone))
+            # Sorted by agent: a period's aggregation meets each agent's rows together (medians
+            # cost 40 % less), and a share of the agents reads only its own row groups.
+            con.execute(
+                f"COPY (SELECT * FROM ({sql}) ORDER BY agent_id, {SPECS[name].period_column}) "
+                f"TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)"
+            )
+            os.replace(tmp, final)
+            rows = con.execute(f"SELECT count(*) FROM read_parquet('{final}')").fetchall()[0][0]
+            for old in part.glob("*.parquet"):
+                if old != final:
+                    with contextlib.suppress(FileNotFoundError):
+                        old.unlink()
+            state["months"][label] = {
+                "fingerprint": fp,
+                "rows": int(rows),
+                "file": f"month={label}/{fp}.parquet",
+            }
+            _write_state(store, name, state)
+    finally:
+        engine.close()
+    return months
+
+
+def stored_rows(store, name: str, months: Iterable[str]) -> int:
+    """How many rows the stored months hold (from the state file; 0 for unknown months)."""
+    state = _read_state(store, name)
+    return sum(int(state["months"].get(m, {}).get("rows", 0)) for m in months)

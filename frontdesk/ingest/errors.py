@@ -1,0 +1,63 @@
+"""What goes wrong in an import, said so a user can act on it: which file, row, column, value, and
+what was expected."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+class IngestError(Exception):
+    """Input that cannot be imported at all (unreadable file, unknown preset, bad mapping).
+
+    ``str(error)`` is one line naming the file and, where known, the row and column.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.file = file
+        self.row = row
+        self.column = column
+        where = ", ".join(
+            part
+            for part in (
+                str(file) if file else "",
+                f"row {row}" if row is not None else "",
+                f"column {column!r}" if column else "",
+            )
+            if part
+        )
+        super().__init__(f"{where}: {reason}" if where else reason)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about one row. ``action`` is ``refused`` (the row is quarantined), ``flagged``
+    (kept and listed) or ``cleared`` (kept with this value emptied, by the impossible-times policy).
+
+    ``row`` counts as a spreadsheet does: the header is row 1, the first record row 2 (for JSON,
+    the first record is row 1).
+    """
+
+    file: str
+    row: int
+    column: str
+    value: str | None
+    expected: str
+    action: str = "refused"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def line(self) -> str:
+        shown = "(empty)" if self.value is None or self.value == "" else repr(self.value)
+        return (
+            f"{self.file}, row {self.row}, column {self.column!r}: {shown}: {self.expected} [{self.action}]"
+        )
