@@ -528,8 +528,11 @@ def bench(
     )
     for label, secs in result.engine_period_s.items():
         base = result.baseline_period_s.get(label)
+        cpu = result.engine_period_cpu_s.get(label)
         click.echo(
-            f"  {label:<8} engine {secs:7.3f} s" + (f"   pandas {base:7.3f} s" if base is not None else "")
+            f"  {label:<8} engine {secs:7.3f} s"
+            + (f" (CPU {cpu:6.2f} s)" if cpu is not None else "")
+            + (f"   pandas {base:7.3f} s" if base is not None else "")
         )
     if result.baseline_s is not None:
         click.echo(
@@ -551,6 +554,30 @@ def bench(
         click.echo(json.dumps(result.to_json()))
     if comparison is not None and not comparison.equal:
         raise click.ClickException("the engine and the pandas baseline disagree")
+
+
+def _apply_transcripts(ws: Workspace, periods: list[Period]) -> None:
+    """``frontdesk text apply`` for each period: the transcripts become transcript_auto reviews
+    (I-P1, I-P3) before the scorecards are computed. Re-running adds nothing."""
+    from frontdesk.text.model import ModelError, load_models
+    from frontdesk.text.reviews import apply_period
+    from frontdesk.text.rules import rules_of_scheme
+
+    try:
+        rules = rules_of_scheme(ws.scheme())
+    except (SchemeError, ValueError) as e:
+        raise BadInput(str(e)) from None
+    own = ws.root / "models"
+    try:
+        models = load_models(own if own.is_dir() else None)
+    except ModelError as e:
+        raise BadInput(str(e)) from None
+    written = 0
+    for period in periods:
+        start, end = period.utc_bounds(ws.timezone)
+        written += apply_period(ws.store(), start, end, rules, models).written
+    if written:
+        click.echo(f"analysed {written:,} transcripts (transcript_auto reviews for I-P1 and I-P3)")
 
 
 @main.command()
@@ -586,6 +613,7 @@ def demo(
         _generate(ws, agents, months, start, seed)
     else:
         click.echo(f"reusing the demo data already in {root}")
+    _apply_transcripts(ws, _periods_with_data(ws))
     results = _compute(ws, _periods_with_data(ws))
     store = _web(ws)
     # A demo shows finished results: each computed cycle goes through review to published.

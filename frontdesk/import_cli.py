@@ -33,7 +33,11 @@ def _import_command() -> click.Command:
         "--table", "tables", multiple=True, type=click.Choice(list(TABLES)),
         help="Canonical table to fill (repeatable; default: every table the mapping maps).",
     )  # fmt: skip
-    @click.option("--preset", default=None, help="A built-in mapping: generic, zh-excel, servicenow.")
+    @click.option(
+        "--preset",
+        default=None,
+        help="A built-in mapping: generic, zh-excel, servicenow, zendesk, freshdesk, chatwoot.",
+    )
     @click.option("--mapping", "mapping_file", default=None, type=click.Path(dir_okay=False, path_type=Path),
                   help="A mapping file (TOML).")  # fmt: skip
     @click.option(
@@ -78,10 +82,19 @@ def _import_command() -> click.Command:
                 raise BadInput("give exactly one of --preset P or --mapping FILE.toml")
             mapping = load_preset(preset) if preset else load_mapping(mapping_file)
             mapping = mapping.with_timezone(source_tz)
+            # Vendor exports that span several files (Zendesk) or write durations as words
+            # (Chatwoot) are first turned into one file the mapping reads: the same step the web
+            # upload and the API take (frontdesk.ingest.vendors).
+            from frontdesk.ingest.vendors import prepare
+
+            prepared = prepare(preset, list(files), ws.root / "imports" / "prepared")
+            chosen = list(tables) or prepared.tables
+            if tables and prepared.tables:
+                chosen = [t for t in tables if t in prepared.tables] or list(tables)
             bar, update = _progress("importing")
             with bar:
                 report = import_files(
-                    store, list(files), mapping, ws.root / "imports", list(tables) or None,
+                    store, prepared.paths, mapping, ws.root / "imports", chosen or None,
                     dry_run=dry_run, strict=strict, progress=update,
                 )  # fmt: skip
         except IngestError as e:

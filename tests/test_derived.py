@@ -186,3 +186,21 @@ def test_a_store_whose_derived_folder_cannot_be_made_computes_the_views(tmp_path
     assert engine.stored_business is None and engine.last_build is None
     (store.root / derived.DERIVED_FOLDER).unlink()
     assert _differences(got, _measures(store, "2026-08", materialise=False)[0]) == []
+
+
+def test_the_views_name_still_means_the_whole_view_after_a_period_is_computed(store):
+    # Other readers (the review module, ad-hoc SQL) query `response_episodes` by name: reading one
+    # period's stored months must not narrow it to that period.
+    engine = DuckDBEngine(store)
+    plain = DuckDBEngine(store, materialise=False)
+    try:
+        engine.measures(INDS, parse_period("2026-08"), TZ)
+        count = 'SELECT count(*) AS n, count(DISTINCT agent_id) AS a FROM "response_episodes"'
+        got = engine.query(count).to_pylist()
+        assert got == plain.query(count).to_pylist()
+        assert (
+            got[0]["n"] > engine.query('SELECT count(*) AS n FROM "__stored_response_episodes"')[0][0].as_py()
+        )
+    finally:
+        engine.close()
+        plain.close()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from frontdesk.engine.eventstore import EventStore
-from frontdesk.ingest import import_files, parse_mapping, presets
+from frontdesk.ingest import import_files, parse_mapping, preset_names
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "importing.md"
 
@@ -47,8 +47,8 @@ def test_the_documented_example_imports_a_helpdesk_export(tmp_path):
 def test_the_presets_named_in_the_docs_exist_and_load():
     from frontdesk.ingest import load_preset
 
-    assert {"generic", "servicenow", "zh-excel"} <= set(presets())
+    assert {"generic", "servicenow", "zh-excel"} <= set(preset_names())
     text = DOC.read_text("utf-8")
     assert all(f"`{p}`" in text for p in ("generic", "servicenow", "zh-excel"))
-    for name in presets():
+    for name in preset_names():
         assert load_preset(name).name == name

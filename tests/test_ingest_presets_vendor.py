@@ -208,3 +208,26 @@ def test_duration_texts(text, unit, seconds):
 def test_unreadable_durations(text):
     with pytest.raises(ValueError):
         duration_seconds(text)
+
+
+def test_the_import_command_prepares_zendesk_exports_like_the_web_upload(tmp_path):
+    """`frontdesk import --preset zendesk` takes the three exports as they come from Zendesk and
+    lands the same rows as the library path above (metrics joined, ratings as surveys)."""
+    from conftest import run_frontdesk
+
+    ws = tmp_path / "ws"
+    run_frontdesk("init", "--workspace", str(ws))
+    out = run_frontdesk("import", *map(str, ZENDESK), "--preset", "zendesk", "--workspace", str(ws))
+    assert "imported batch" in out.stdout
+    cli = EventStore(ws / "events")
+    lib = EventStore(tmp_path / "lib")
+    run("zendesk", ZENDESK, tmp_path, lib)
+    for table, key in (("interactions", "interaction_id"), ("surveys", "survey_id")):
+        got, want = rows(cli, table, key), rows(lib, table, key)
+        assert got and sorted(got) == sorted(want)
+        drop = {"batch_id", "imported_at"}
+        for k in want:
+            assert {c: v for c, v in got[k].items() if c not in drop} == {
+                c: v for c, v in want[k].items() if c not in drop
+            }
+    assert rows(cli, "interactions", "interaction_id")["zd-102"]["reopened_count"] == 2

@@ -48,6 +48,7 @@ class EngineRun:
     indicators: int
     cpu_seconds: float
     values: dict[str, dict[str, dict[str, tuple[float | None, int]]]] = field(repr=False)
+    period_cpu_seconds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -110,22 +111,24 @@ def engine_job(
     t0 = time.perf_counter()
     engine = DuckDBEngine(store, threads=threads, memory_limit=memory_limit)
     setup = time.perf_counter() - t0
-    best, best_split, best_cpu, values = math.inf, {}, 0.0, {}
+    best, best_split, best_cpu, values, best_split_cpu = math.inf, {}, 0.0, {}, {}
     try:
         for _ in range(repeat):
-            split, cpu = {}, _cpu_s()
+            split, split_cpu, cpu = {}, {}, _cpu_s()
             for p in periods:
-                t = time.perf_counter()
+                t, c = time.perf_counter(), _cpu_s()
                 out = engine.measures(inds, p, timezone, agent_ids=agents)
                 split[p.label] = time.perf_counter() - t
+                split_cpu[p.label] = _cpu_s() - c
                 values[p.label] = {
                     a: {code: (m.value, m.n) for code, m in row.items()} for a, row in out.items()
                 }
             if sum(split.values()) < best:
                 best, best_split, best_cpu = sum(split.values()), split, _cpu_s() - cpu
+                best_split_cpu = split_cpu
     finally:
         engine.close()
-    return EngineRun(best, best_split, setup, _peak_rss_mb(), len(inds), best_cpu, values)
+    return EngineRun(best, best_split, setup, _peak_rss_mb(), len(inds), best_cpu, values, best_split_cpu)
 
 
 def baseline_job(root: str, labels: list[str], timezone: str, repeat: int) -> BaselineRun:
@@ -249,6 +252,7 @@ class BenchResult:
     engine_period_s: dict[str, float] = field(default_factory=dict)
     engine_setup_s: float = 0.0
     engine_cpu_s: float = 0.0  # user + system CPU of the best run, all threads
+    engine_period_cpu_s: dict[str, float] = field(default_factory=dict)  # the same, by period
     baseline_cpu_s: float | None = None
     baseline_period_s: dict[str, float] = field(default_factory=dict)
     baseline_peak_rss_mb: float | None = None
@@ -310,6 +314,7 @@ def run_bench(
         engine_period_s={k: round(v, 4) for k, v in eng.period_seconds.items()},
         engine_setup_s=round(eng.setup_seconds, 4),
         engine_cpu_s=round(eng.cpu_seconds, 2),
+        engine_period_cpu_s={k: round(v, 2) for k, v in eng.period_cpu_seconds.items()},
         baseline_cpu_s=None if base is None else round(base.cpu_seconds, 2),
         baseline_period_s={} if base is None else {k: round(v, 4) for k, v in base.period_seconds.items()},
         baseline_peak_rss_mb=None if base is None else round(base.peak_rss_mb, 1),

@@ -177,7 +177,11 @@ def source_expression(
     """What a query reads ``source`` from: the table, a registered or materialised view (read like
     a table), or a scoped view's SQL."""
     view = builtin_views().get(source)
-    if view is None or not view.scoped or source in materialised:
+    if source in materialised:
+        # The engine registered this period's stored months under their own name, so the view's
+        # name keeps meaning the whole view for anyone else who reads it.
+        return exp.alias_(exp.to_table(stored_name(source)), source, table=True)
+    if view is None or not view.scoped:
         return exp.to_table(source)
     tree = _expand_macros(
         sqlglot.parse_one(scoped_view_sql(view, period, timezone, params), read=SOURCE_DIALECT)
@@ -345,7 +349,14 @@ def _quality_columns(ind: Indicator) -> list[tuple[Column, exp.Expression]]:
 def _from_sql(source: str, origin: exp.Expression | None) -> str:
     if isinstance(origin, exp.Subquery):
         return "(" + origin.this.sql(dialect=SOURCE_DIALECT) + ")"
+    if isinstance(origin, exp.Table):
+        return origin.name
     return source
+
+
+def stored_name(view: str) -> str:
+    """The name under which an engine registers a period's materialised months of ``view``."""
+    return f"__stored_{view}"
 
 
 def period_condition(source: str, period: Period, timezone: str) -> exp.Expression:
@@ -411,41 +422,24 @@ def compile_queries(
         where = exp.and_(period_condition(source, period, timezone), exp.column(key).is_(exp.null()).not_())
         cols, pairs = _business_pairs(cols, (stored_business or {}).get(source))
         origin = source_expression(source, period, timezone, params, materialised)
-        gate = business_gate(cols) if pairs else None
-        groups = [(cols, origin, where)]
-        if pairs and gate is not None:
-            # Business time is aggregated over a few rows only (say, closed e-mail tickets): those
-            # columns get their own query over just those rows, so the other rows never look up
-            # their calendar buckets. One more scan of the source, projected to a few columns.
-            uses = [any(c.name.startswith("__bs") for c in e.find_all(exp.Column)) for _, e in cols]
-            plain = [c for c, u in zip(cols, uses, strict=True) if not u]
-            business = [c for c, u in zip(cols, uses, strict=True) if u]
-            narrow = exp.and_(where, exp.Paren(this=gate))
-            groups = [
-                (plain, origin, where),
-                (business, _business_subquery(source, pairs, narrow, default_calendar, origin), narrow),
-            ]
-        elif pairs:
-            groups = [(cols, _business_subquery(source, pairs, where, default_calendar, origin), where)]
-        for group_cols, group_origin, group_where in groups:
-            if not group_cols:
-                continue
-            query = (
-                exp.select(exp.alias_(exp.column(key), "agent_id"))
-                .from_(group_origin)
-                .where(group_where)
-                .group_by(exp.column(key))
+        if pairs:
+            origin = _business_subquery(source, pairs, where, default_calendar, origin, business_gate(cols))
+        query = (
+            exp.select(exp.alias_(exp.column(key), "agent_id"))
+            .from_(origin)
+            .where(where)
+            .group_by(exp.column(key))
+        )
+        for col, expr in cols:
+            query = query.select(exp.alias_(expr, col.name, quoted=True))
+        out.append(
+            SourceQuery(
+                source,
+                dialects.to_dialect(query, dialect),
+                tuple(c for c, _ in cols),
+                tuple(merged.get(source, ())),
             )
-            for col, expr in group_cols:
-                query = query.select(exp.alias_(expr, col.name, quoted=True))
-            out.append(
-                SourceQuery(
-                    source,
-                    dialects.to_dialect(query, dialect),
-                    tuple(c for c, _ in group_cols),
-                    tuple(merged.get(source, ())),
-                )
-            )
+        )
     return out
 
 

@@ -3,16 +3,18 @@
 Computing these two views from the raw tables is most of the cost of a period (a reopening needs
 the next reopening, the replies after it and its contact; a repeat contact needs the customer's
 later contacts). Their rows do not depend on the period that reads them, so they are computed once,
-by UTC month, and stored next to the canonical tables::
+by month of the organisation's time zone, sorted by agent, and stored next to the canonical
+tables::
 
     <root>/_derived/<view>/month=YYYY-MM/<fingerprint>.parquet
     <root>/_derived/<view>/state.json      {"months": {"YYYY-MM": {"fingerprint", "rows", "file"}}}
 
-A period's query then scans the months it overlaps, like a canonical table.
+A period's query then scans its months, like a canonical table. Business seconds are stored with
+the rows (``STORED_BUSINESS``), computed with the built-in calendars.
 
 Freshness: a month is fresh when the fingerprint it was built with equals the current one, a hash
-of the source tables' committed files (path, size, modification time), the view's parameters and
-this module's version. Any change to a source table (a write, an import committed or undone, a file
+of the source tables' committed files (path, size, modification time), the view's parameters, the
+time zone, the built-in calendars and this module's version. Any change to a source table (a write, an import committed or undone, a file
 rewritten in place) changes the fingerprint, so every month of the view becomes stale; months are
 rebuilt when a period that needs them is computed (:func:`ensure`), or all at once with
 :func:`refresh`. Why every month: the reply to a wait may come in any later month and the
@@ -454,9 +456,3 @@ def _build(
     finally:
         engine.close()
     return months
-
-
-def stored_rows(store, name: str, months: Iterable[str]) -> int:
-    """How many rows the stored months hold (from the state file; 0 for unknown months)."""
-    state = _read_state(store, name)
-    return sum(int(state["months"].get(m, {}).get("rows", 0)) for m in months)

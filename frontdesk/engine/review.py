@@ -682,7 +682,8 @@ def _counted_sql(
             if needs <= columns:
                 cols.append(counted(ind, name, f"({ind.filter}) AND ({cond})" if ind.filter else cond))
     cols, pairs = _business_pairs(cols)
-    origin = source_expression(source, p, timezone, engine.view_params)
+    # DuckDB reads a materialised view's stored months (derived.py) instead of computing its SQL.
+    origin = source_expression(source, p, timezone, engine.view_params, engine.prepare(p, timezone, {source}))
     if pairs:
         origin = _business_subquery(source, pairs, where, DEFAULT_CALENDAR, origin)
     q = exp.select(exp.alias_(exp.column("channel"), "channel")).from_(origin).where(where)

@@ -4,7 +4,7 @@ quarantine, atomic batches with undo. Pure Python; no Django."""
 from frontdesk.ingest.batches import manifests, recover, undo
 from frontdesk.ingest.errors import IngestError, Problem
 from frontdesk.ingest.importer import ImportReport, import_files
-from frontdesk.ingest.mapping import Mapping, load_mapping, load_preset, parse_mapping, presets
+from frontdesk.ingest.mapping import Mapping, load_mapping, load_preset, parse_mapping, preset_names
 
 __all__ = [
     "ImportReport",
@@ -16,7 +16,7 @@ __all__ = [
     "load_preset",
     "manifests",
     "parse_mapping",
-    "presets",
+    "preset_names",
     "recover",
     "undo",
 ]

@@ -73,6 +73,9 @@ NON_NEGATIVE: dict[str, tuple[str, ...]] = {
     "qa_reviews": ("score", "max_score"),
     "qa_items": ("score", "max"),
 }
+# Free text that may hold a customer's personal data: masked before storage unless the mapping's
+# policy.personal_data is "keep".
+MASKED_TEXT: dict[str, tuple[str, ...]] = {"messages": ("text",)}
 # Fields that are durations (seconds, or H:MM:SS in the source).
 DURATIONS = {"handle_seconds", "wait_seconds", "logged_seconds", "available_seconds"}
 
@@ -240,6 +243,11 @@ def convert(tm: TableMapping, mapping: Mapping, raw: pa.Table, label: str) -> Co
             )
         typed[name] = p.values
 
+    # -- personal data in transcripts is masked before it is stored (policy.personal_data) ---------
+    if tm.table in MASKED_TEXT and mapping.masks_personal_data():
+        for name in MASKED_TEXT[tm.table]:
+            typed[name] = _masked(typed[name])
+
     # -- rows every table needs --------------------------------------------------------------------
     refused |= skip  # left out below; marking them keeps the checks from reporting them
     needed = [f.name for f in spec.schema if not f.nullable]
@@ -299,6 +307,16 @@ def convert(tm: TableMapping, mapping: Mapping, raw: pa.Table, label: str) -> Co
         problems = [p for p in problems if p.row not in skipped_rows]
         data, refused = data.filter(pa.array(~skip)), refused[~skip]
     return Converted(data, refused, problems, skipped=int(skip.sum()))
+
+
+def _masked(values: pa.Array) -> pa.Array:
+    """``values`` with phone numbers, ID-card numbers, bank cards and e-mail addresses replaced by
+    ``[PHONE]``, ``[ID]``, ``[CARD]``, ``[EMAIL]`` (frontdesk.text.pii, docs/text-analytics.md)."""
+    from frontdesk.text.pii import mask_text
+
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return pa.array([None if v is None else mask_text(v) for v in values.to_pylist()], pa.string())
 
 
 def _action(policy: str) -> str:

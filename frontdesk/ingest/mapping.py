@@ -22,6 +22,7 @@ from frontdesk.ingest.readers import FORMATS, ReadOptions
 POLICIES = {
     "impossible_times": ("refuse", "flag", "clear"),
     "unknown_agents": ("list", "refuse"),
+    "personal_data": ("mask", "keep"),  # transcripts' phone, ID-card, bank-card numbers and e-mails
 }
 TABLE_KEYS = ("columns", "values", "constants", "derived", "required", "records", "skip_empty")
 EVENT_LOG_KEYS = (
@@ -97,6 +98,10 @@ class Mapping:
     def impossible_times(self) -> str:
         return self.policy.get("impossible_times", "refuse")
 
+    def masks_personal_data(self) -> bool:
+        """Whether transcript text is masked before it is stored (``policy.personal_data``, default mask)."""
+        return self.policy.get("personal_data", "mask") == "mask"
+
     def with_timezone(self, tz: str | None) -> Mapping:
         if not tz:
             return self
@@ -104,7 +109,7 @@ class Mapping:
         return dataclasses.replace(self, timezone=tz)
 
 
-def presets() -> list[str]:
+def preset_names() -> list[str]:
     """Names of the built-in presets."""
     folder = resources.files("frontdesk.ingest").joinpath("presets")
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
@@ -112,8 +117,8 @@ def presets() -> list[str]:
 
 def load_preset(name: str) -> Mapping:
     """A built-in preset by name; ``IngestError`` listing the presets for an unknown one."""
-    if name not in presets():
-        raise IngestError(f"unknown preset {name!r}; presets: {', '.join(presets())}")
+    if name not in preset_names():
+        raise IngestError(f"unknown preset {name!r}; presets: {', '.join(preset_names())}")
     text = resources.files("frontdesk.ingest").joinpath(f"presets/{name}.toml").read_text("utf-8")
     return parse_mapping(text, f"preset {name}")
 

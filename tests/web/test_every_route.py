@@ -157,6 +157,12 @@ PAGES: dict[str, list[tuple[str, str, dict, dict]]] = {
         ("get", "/agents/A001/evidence/first_response/?page=0", {}, expect(LOGIN, 404, 404, 404, 404)),
         ("get", "/agents/NOPE/evidence/first_response/", {}, expect(LOGIN, 404, 404, 404, 404)),
     ],
+    "interactions/<str:interaction_id>/transcript/": [  # as the scorecard of the interaction's agent
+        ("get", "/interactions/I0-A001/transcript/", {}, expect(LOGIN, 200, 200, 200, 200)),
+        ("get", "/interactions/I1-A002/transcript/", {}, expect(LOGIN, 404, 200, 200, 200)),
+        ("get", "/interactions/I2-A004/transcript/", {}, expect(LOGIN, 404, 404, 200, 200)),
+        ("get", "/interactions/NOPE/transcript/", {}, expect(LOGIN, 404, 404, 404, 404)),
+    ],
     "cycles/": [("get", "/cycles/", {}, expect(LOGIN, 403, 403, 200, 200))],
     "cycles/<str:period>/<str:kind>/": [
         ("get", "/cycles/2026-10/monthly/", {}, expect(LOGIN, 403, 403, 200, 200)),
@@ -429,7 +435,7 @@ API: dict[tuple[str, str], list[tuple[str, dict | None, dict]]] = {
 @pytest.fixture
 def world(in_review, settings, tmp_path) -> dict[str, str]:
     """The ids the tables' placeholders stand for; a workspace with first responses of A001, A002
-    and A004 in October."""
+    and A004 in October, and a short chat transcript of each."""
     init_workspace(tmp_path)
     rows = [
         dict(interaction_id=f"I{i}-{agent}", channel="chat", agent_id=agent, created_at=T0 + timedelta(hours=i),
@@ -438,6 +444,14 @@ def world(in_review, settings, tmp_path) -> dict[str, str]:
     ]  # fmt: skip
     EventStore(tmp_path / "events").write(
         "interactions", pa.Table.from_pylist(rows, schema=TABLES["interactions"].schema)
+    )
+    turns = [
+        dict(interaction_id=r["interaction_id"], seq=n, at=r["created_at"] + timedelta(seconds=n), speaker=who,
+             agent_id=r["agent_id"] if who == "agent" else None, text=text)
+        for r in rows for n, (who, text) in enumerate([("customer", "你好"), ("agent", "您好，请问有什么可以帮您？")])
+    ]  # fmt: skip
+    EventStore(tmp_path / "events").write(
+        "messages", pa.Table.from_pylist(turns, schema=TABLES["messages"].schema)
     )
     settings.WORKSPACE = tmp_path
 

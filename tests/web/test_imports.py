@@ -31,7 +31,7 @@ def workspace(db, settings, tmp_path) -> Path:
 
 
 def client(role: str | None) -> Client:
-    c = Client()
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")  # the pages' English words are asserted
     if role:
         assert c.login(username=f"imp-{role}", password=PASSWORD)
     return c
@@ -153,3 +153,12 @@ def test_unknown_upload_and_batch_are_404(workspace):
     assert c.get("/imports/batches/20261003T101500123456_3f9a1c/").status_code == 404
     assert c.get("/imports/batches/nonsense/quarantine.csv").status_code == 404
     assert c.post("/imports/batches/20261003T101500123456_3f9a1c/undo/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "linked"),
+    [("admin", True), ("director", True), ("lead", False), ("qa", False), ("agent", False), ("auditor", False)],
+)
+def test_the_header_links_the_imports_only_for_those_who_may_import(workspace, role, linked):
+    page = client(role).get("/scheme/").content.decode()
+    assert ('href="/imports/"' in page) is linked

@@ -172,8 +172,7 @@ class Engine(ABC):
             materialised=stored,
             stored_business=self.stored_business,
         )
-        for q in queries:
-            result = self.run_source_query(q, period, timezone)
+        for q, result in zip(queries, self.run_source_queries(queries, period, timezone), strict=True):
             if result.num_rows:
                 sources_with_rows.update((q.source, *q.also))
             agents = result.column("agent_id").to_pylist()
@@ -209,6 +208,10 @@ class Engine(ABC):
     def run_source_query(self, q, period: Period, timezone: str) -> pa.Table:
         """Run one compiled source query (engines may split a large one, see DuckDBEngine)."""
         return self.query(q.sql)
+
+    def run_source_queries(self, queries: list, period: Period, timezone: str) -> list[pa.Table]:
+        """Run a period's source queries, results in order (engines may run them side by side)."""
+        return [self.run_source_query(q, period, timezone) for q in queries]
 
     def evidence(
         self,

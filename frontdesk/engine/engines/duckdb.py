@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,7 +14,7 @@ import pyarrow as pa
 from frontdesk.engine import derived
 from frontdesk.engine.calendars import Calendar
 from frontdesk.engine.catalog import builtin_views
-from frontdesk.engine.compiler import SourceQuery, view_sql
+from frontdesk.engine.compiler import SourceQuery, stored_name
 from frontdesk.engine.engines.base import Engine, file_columns
 from frontdesk.engine.eventstore import EventStore
 from frontdesk.engine.periods import Period
@@ -53,6 +54,7 @@ class DuckDBEngine(Engine):
         super().__init__(store, calendars, view_params)
         self.threads, self.memory_limit, self.materialise = threads, memory_limit, materialise
         self.last_build: derived.Built | None = None  # what the last prepare() had to rebuild
+        self._stored_files: dict[str, list[Path]] = {}  # this period's stored months, by view
         self.con = duckdb.connect(":memory:")
         # Instants cast to text must not depend on the process's TZ (pytest-django sets one).
         self.con.execute("SET TimeZone = 'UTC'")
@@ -70,6 +72,7 @@ class DuckDBEngine(Engine):
         event store (derived.py), rebuilding stale months first. A view with parameters other than
         the stored ones, or a store that cannot be written, is computed from its SQL instead."""
         self.stored_business = None
+        self._stored_files: dict[str, list[Path]] = {}
         if not self.materialise:
             return frozenset()
         views = builtin_views()
@@ -89,14 +92,11 @@ class DuckDBEngine(Engine):
         except OSError:
             return frozenset()
         stored = set()
-        self._stored_files = {}
         for name, paths in files.items():
-            if paths:
+            if paths:  # else no rows in the period: the view's SQL says so too
                 self._stored_files[name] = paths
                 self._register_stored(name)
                 stored.add(name)
-            elif not views[name].scoped:  # no rows in the period: the view's SQL says so too
-                self.create_view(name, view_sql(views[name], self.dialect))
         # Stored business seconds were computed with the built-in calendars: use them only then.
         if derived.calendar_digest(self.calendars) == derived.builtin_calendar_digest():
             self.stored_business = {
@@ -107,8 +107,45 @@ class DuckDBEngine(Engine):
     def _register_stored(self, name: str, where: str = "") -> None:
         listing = ", ".join(_quote(str(f)) for f in self._stored_files[name])
         self.con.execute(
-            f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM read_parquet([{listing}]) {where}'
+            f'CREATE OR REPLACE VIEW "{stored_name(name)}" AS SELECT * FROM read_parquet([{listing}]) {where}'
         )
+
+    def run_source_queries(self, queries: list[SourceQuery], period: Period, timezone: str) -> list[pa.Table]:
+        """A period's source queries, two at a time (or ``threads``), each on its own cursor.
+
+        DuckDB runs the scan and the grouping of one query on every thread, but the small queries'
+        setup and the end of a grouping (finishing each agent's exact medians) use fewer: two
+        queries side by side can keep both cores busy. (On the shared 2-core test machine, with
+        one core taken by other work, this measured the same as one at a time; see
+        docs/performance.md.) A query split by agent ranges re-registers its view between the
+        ranges, so it runs alone, after the others."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        split = [self._shards(q) > 1 for q in queries]
+        out: list[pa.Table | None] = [None] * len(queries)
+
+        def run(i: int) -> None:
+            cur = self.con.cursor()
+            try:
+                cur.execute("SET TimeZone = 'UTC'")
+                out[i] = cur.sql(queries[i].sql).to_arrow_table()
+            finally:
+                cur.close()
+
+        together = [i for i, s in enumerate(split) if not s]
+        # Longest first (the materialised views), so the small ones fill in beside them.
+        together.sort(key=lambda i: queries[i].source not in self._stored_files)
+        workers = max(1, min(len(together), self.threads or os.cpu_count() or 1))
+        if workers > 1:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(run, together))
+        else:
+            for i in together:
+                out[i] = self.query(queries[i].sql)
+        for i, s in enumerate(split):
+            if s:
+                out[i] = self.run_source_query(queries[i], period, timezone)
+        return [t for t in out if t is not None]
 
     def run_source_query(self, q: SourceQuery, period: Period, timezone: str) -> pa.Table:
         """Run one source query; a query with exact medians (or other quantiles) over more rows than
@@ -140,7 +177,7 @@ class DuckDBEngine(Engine):
     QUANTILE_SHARE = 0.35  # of the memory limit, for the quantiles' state
 
     def _shards(self, q: SourceQuery) -> int:
-        if q.source not in getattr(self, "_stored_files", {}):
+        if q.source not in self._stored_files:
             return 1
         sql = q.sql.lower()
         holistic = sql.count("median(") + sql.count("quantile")
@@ -183,8 +220,11 @@ class DuckDBEngine(Engine):
         )
 
     def register_arrow(self, name: str, data: pa.Table) -> None:
+        # A table, not a view over the connection's registered Arrow object: queries run side by
+        # side on other connections (cursors) of the same database, which see tables only.
         self.con.register(f"_arrow_{name}", data)
-        self.con.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM "_arrow_{name}"')
+        self.con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM "_arrow_{name}"')
+        self.con.unregister(f"_arrow_{name}")
 
     def create_view(self, name: str, sql: str) -> None:
         self.con.execute(f'CREATE OR REPLACE VIEW "{name}" AS {sql}')

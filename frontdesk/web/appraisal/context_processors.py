@@ -10,6 +10,7 @@ from frontdesk.web.accounts.models import role_of
 from frontdesk.web.appraisal.permissions import (
     SEES_EVERYONE,
     SEES_SUPERVISED_TEAMS,
+    may_import_data,
     may_view_cycles,
     own_agent,
 )
@@ -17,14 +18,19 @@ from frontdesk.web.appraisal.permissions import (
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """``role`` (code or None), ``nav_own_agent`` (the user's agent or None), ``nav_ranking`` and
-    ``nav_cycles`` (bools: whether to link the ranking and the cycles page)."""
+    ``nav_cycles`` and ``nav_imports`` (bools: whether to link the ranking, the cycles page and
+    the data imports)."""
     user = getattr(request, "user", None)
     role = role_of(user)
     if role is None:
-        return {"role": None, "nav_own_agent": None, "nav_ranking": False, "nav_cycles": False}
+        return {
+            "role": None, "nav_own_agent": None, "nav_ranking": False, "nav_cycles": False,
+            "nav_imports": False,
+        }  # fmt: skip
     return {
         "role": role,
         "nav_own_agent": own_agent(user),
         "nav_ranking": role in SEES_EVERYONE or role in SEES_SUPERVISED_TEAMS,
         "nav_cycles": may_view_cycles(user),
+        "nav_imports": may_import_data(user),
     }

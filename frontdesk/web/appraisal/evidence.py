@@ -64,6 +64,7 @@ class EvidenceRowView:
     record: str
     at: datetime | None
     cells: list[tuple[str, str]]
+    transcript: str | None = None  # the interaction whose transcript page explains the record
 
 
 def _shown(value: Any, zone: ZoneInfo) -> str:
@@ -84,12 +85,16 @@ def _aware(value: datetime) -> datetime:
 
 
 def evidence_rows(found: Evidence, zone: ZoneInfo) -> list[EvidenceRowView]:
-    """``found``'s rows for a page: times in ``zone``, numbers as the scorecard shows them."""
+    """``found``'s rows for a page: times in ``zone``, numbers as the scorecard shows them; an item
+    of an automatic transcript review (I-P1, I-P3) names its interaction, for a link to the transcript."""
+    from frontdesk.web.appraisal.transcripts import interaction_of_record
+
     return [
         EvidenceRowView(
             record=r.record,
             at=_aware(r.at) if isinstance(r.at, datetime) else None,
             cells=[(label, _shown(v, zone)) for label, v in zip(found.labels, r.values, strict=False)],
+            transcript=interaction_of_record(str(r.record)),
         )
         for r in found.rows
     ]

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from frontdesk.web.appraisal import home, quality, transparency, views
+from frontdesk.web.appraisal import home, quality, transcripts, transparency, views
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("quality/", quality.quality_page, name="quality"),
     path("agents/<str:agent_id>/", views.scorecard, name="scorecard"),
     path("agents/<str:agent_id>/evidence/<str:code>/", views.evidence, name="evidence"),
+    path("interactions/<str:interaction_id>/transcript/", transcripts.transcript, name="transcript"),
     path("cycles/", views.cycles, name="cycles"),
     path("cycles/<str:period>/<str:kind>/", views.cycle_detail, name="cycle"),
     path("cycles/<str:period>/<str:kind>/transition/", views.cycle_transition, name="cycle_transition"),

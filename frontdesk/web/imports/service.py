@@ -22,7 +22,15 @@ from django.conf import settings
 
 from frontdesk.engine.eventstore import EventStore
 from frontdesk.engine.tables import TABLES
-from frontdesk.ingest import IngestError, Mapping, batches, import_files, load_preset, parse_mapping, presets
+from frontdesk.ingest import (
+    IngestError,
+    Mapping,
+    batches,
+    import_files,
+    load_preset,
+    parse_mapping,
+    preset_names,
+)
 from frontdesk.ingest.readers import open_source
 from frontdesk.ingest.vendors import Prepared, prepare, snake
 
@@ -344,7 +352,7 @@ def suggest(columns: list[str]) -> list[dict[str, Any]]:
     have = set(columns)
     snaked = {snake(c) for c in columns}
     out = []
-    for name in presets():
+    for name in preset_names():
         m = load_preset(name)
         known: set[str] = set()
         if m.identity:
@@ -458,8 +466,8 @@ def import_events(body: dict[str, Any], user: Any) -> Any:
         doc: Any = {"rows": rows}
         preset, tables = "generic", [table]
     else:
-        if not isinstance(preset, str) or preset not in presets():
-            raise ImportRefused(f"preset: one of {', '.join(presets())}")
+        if not isinstance(preset, str) or preset not in preset_names():
+            raise ImportRefused(f"preset: one of {', '.join(preset_names())}")
         events = body.get("events", [body["event"]] if "event" in body else None)
         if not isinstance(events, list) or not events or not all(isinstance(e, dict) for e in events):
             raise ImportRefused("events: a non-empty list of objects (or one object as event)")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdesk.engine.tables import TABLES
-from frontdesk.ingest import IngestError, presets
+from frontdesk.ingest import IngestError, preset_names
 from frontdesk.web.appraisal.permissions import may_import_data
 from frontdesk.web.imports import service
 
@@ -57,7 +57,7 @@ def _form(request: HttpRequest) -> dict[str, Any]:
 
 
 def _choices() -> dict[str, Any]:
-    return {"presets": presets(), "tables": list(TABLES), "max_mb": service.max_bytes() // 2**20}
+    return {"presets": preset_names(), "tables": list(TABLES), "max_mb": service.max_bytes() // 2**20}
 
 
 @importer_only
