@@ -157,7 +157,14 @@ def test_unknown_upload_and_batch_are_404(workspace):
 
 @pytest.mark.parametrize(
     ("role", "linked"),
-    [("admin", True), ("director", True), ("lead", False), ("qa", False), ("agent", False), ("auditor", False)],
+    [
+        ("admin", True),
+        ("director", True),
+        ("lead", False),
+        ("qa", False),
+        ("agent", False),
+        ("auditor", False),
+    ],
 )
 def test_the_header_links_the_imports_only_for_those_who_may_import(workspace, role, linked):
     page = client(role).get("/scheme/").content.decode()
