@@ -172,3 +172,23 @@ def test_the_cli_exits_2_naming_file_row_and_column(tmp_path):
     undone = run_frontdesk("import", "--workspace", str(ws), "--undo", batch)
     assert f"undone {batch}" in undone.stdout
     assert EventStore(ws / "events").read("surveys").num_rows == 0
+
+
+def test_columns_without_names_are_named_by_position(tmp_path):
+    """Two empty header cells (trailing delimiters) used to give two columns named "" and a
+    KeyError deep in pyarrow (found by the fuzz test); they are named by position as in Excel."""
+    from frontdesk.engine.eventstore import EventStore
+    from frontdesk.ingest import import_files, load_preset
+
+    path = tmp_path / "trailing.csv"
+    path.write_text(
+        "interaction_id,agent_id,created_at,,\n"
+        "i1,A1,2026-10-01T08:00:00Z,,\n"
+        "i2,A2,2026-10-01T09:00:00Z,x,y\n",
+        encoding="utf-8",
+    )
+    store = EventStore(tmp_path / "events")
+    report = import_files(store, [path], load_preset("generic"), tmp_path / "imports", ["interactions"])
+    assert report.state == "committed"
+    got = store.read("interactions", ["interaction_id", "agent_id"]).to_pylist()
+    assert sorted((r["interaction_id"], r["agent_id"]) for r in got) == [("i1", "A1"), ("i2", "A2")]

@@ -231,6 +231,9 @@ def _open_csv(path: Path, options: ReadOptions) -> Source:
         raise IngestError(f"cannot read the header: {e}", file=path.name, row=1) from None
     header = [h.strip() for h in header]
     _check_header(path, header, row=1)
+    # Columns without a name (e.g. a trailing delimiter) are named by position, as in Excel.
+    header = [h or f"column {j + 1}" for j, h in enumerate(header)]
+    _check_header(path, header, row=1)
     src = Source(path, "csv", header, encoding=encoding, delimiter=delimiter)
     arrow_encoding = {"utf-8": "utf8", "utf-8-sig": "utf8"}.get(encoding, encoding)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from frontdesk.text.conversation import Conversation, Turn
-from frontdesk.text.language import detect_language
+from frontdesk.text.language import detect_language, normalise
 from frontdesk.text.model import SatisfactionModel
 from frontdesk.text.pii import TOKENS, mask
 from frontdesk.text.rules import DEFAULT_RULES, TranscriptRules, find, says
@@ -163,8 +163,11 @@ def analyze(
     limit = rules.reply_seconds
     slow = sum(1 for x in latencies if limit is not None and x > limit)
 
-    traj = trajectory([t.speaker for t in turns], [t.text for t in turns], lang, model)
-    predicted = model.predict(conv) if model is not None else None
+    # Each turn is normalised once; the model analyses it once for the prediction and the tones.
+    normalised = [normalise(t.text) for t in turns]
+    predicted, tones = model.score(conv, normalised) if model is not None else (None, None)
+    traj = trajectory([t.speaker for t in turns], [t.text for t in turns], lang, model,
+                      normalised=normalised, tones=tones)  # fmt: skip
 
     items = [
         Item("greeting", "greeting", float(bool(greeting)), not_applicable=greeting is None),

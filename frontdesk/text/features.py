@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 import re
 from collections.abc import Callable, Sequence
 
@@ -45,6 +46,12 @@ def char_ngrams(text: str, lo: int = 1, hi: int = 3) -> list[str]:
     for n in range(max(lo, 2), hi + 1):
         out += [text[i : i + n] for i in range(len(text) - n + 1)]
     return out
+
+
+def _char_1_3(text: str) -> list[str]:
+    """``char_ngrams(text)`` (lengths 1 to 3, same order), built by pairwise concatenation in C."""
+    two = list(map(operator.add, text, text[1:]))
+    return [*text, *two, *map(operator.add, two, text[2:])]
 
 
 def word_char_ngrams(text: str, lo: int = 2, hi: int = 5) -> list[str]:
@@ -125,8 +132,14 @@ class FeatureSpace:
         if analyser == "wordchar":
             return [np.asarray(self._wordchar_ids(t), dtype=np.int64) for t in texts]
         get = self.vocab[analyser].get
-        fn = ANALYSERS[analyser]
-        return [np.asarray([j for j in map(get, fn(t)) if j is not None], dtype=np.int64) for t in texts]
+        fn = _char_1_3 if analyser == "char" else ANALYSERS[analyser]
+        out = []
+        for t in texts:
+            # Unknown terms look up as −1 and are dropped: no Python-level loop over the terms.
+            terms = fn(t)
+            ids = np.fromiter(map(get, terms, itertools.repeat(-1)), dtype=np.int64, count=len(terms))
+            out.append(ids[ids >= 0])
+        return out
 
     def _wordchar_ids(self, text: str) -> list[int]:
         # Words recur, so each word's n-gram ids are looked up once and remembered.

@@ -7,7 +7,7 @@ import unicodedata
 
 LANGUAGES = ("zh", "en")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
+_LATIN = re.compile(r"[A-Za-z]+")  # runs: fewer, longer matches; their total length is the count
 _SPACE = re.compile(r"\s+")
 
 
@@ -18,9 +18,11 @@ def normalise(text: str) -> str:
 
 def detect_language(texts: list[str]) -> str:
     """``zh`` when Han characters make up at least a fifth of the letters, else ``en``."""
+    if not any(_HAN.search(t or "") for t in texts):
+        return "en"  # no Han character at all: no need to count the letters
     han = latin = 0
     for t in texts:
         han += len(_HAN.findall(t or ""))
-        latin += len(_LATIN.findall(t or ""))
+        latin += sum(map(len, _LATIN.findall(t or "")))
     # An English word is about five Latin letters; a Chinese word one or two Han characters.
     return "zh" if han and han * 5 >= (han + latin) else "en"

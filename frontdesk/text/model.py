@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from frontdesk.text.conversation import Conversation
-from frontdesk.text.features import STRUCTURE, Block, FeatureSpace, structure
+from frontdesk.text.features import STRUCTURE, Block, FeatureSpace, structure, view_turns
 from frontdesk.text.language import normalise
 
 FORMAT = "frontdesk-satisfaction-model/1"
@@ -71,6 +71,69 @@ class SatisfactionModel:
             s = (np.asarray(structure(conv)) - self.structure_mean) / self.structure_std
             total += float(s @ self.structure_coef)
         return float(min(self.label_max, max(self.label_min, total)))
+
+    @cached_property
+    def _flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every block's idf and coefficients end to end, and where each block starts."""
+        offsets = np.cumsum([0] + [len(self.idf[b]) for b in self.blocks[:-1]]).astype(np.int64)
+        idf = np.concatenate([self.idf[b] for b in self.blocks])
+        coef = np.concatenate([self.coef[b] for b in self.blocks])
+        return offsets, idf, coef
+
+    def score(self, conv: Conversation, texts: list[str]) -> tuple[float, list[float | None]]:
+        """:meth:`predict` and :meth:`turn_tone` of every customer turn with text, in one pass.
+
+        ``texts`` are the turns' normalised texts. Each turn is analysed once; all blocks are
+        weighed together with one ``np.unique`` over block-offset column ids (and all turn tones
+        with one more), so the results equal ``predict`` and ``turn_tone`` up to float rounding
+        (summation order).
+        """
+        space = self.space
+        ids = {a: space.turn_ids(texts, a) for a in space.analysers}
+        views = view_turns(conv)
+        offsets, idf, coef = self._flat
+        keys = []
+        for k, (view, analyser) in enumerate(self.blocks):
+            per_turn = ids[analyser]
+            off = offsets[k]
+            keys += [per_turn[i] + off for i in views[view] if len(per_turn[i])]
+        total = self.intercept
+        if keys:
+            allkeys = np.concatenate(keys)
+            if len(idf) < 2**31:
+                allkeys = allkeys.astype(np.int32)  # sorts faster
+            idx, counts = np.unique(allkeys, return_counts=True)
+            block = np.searchsorted(offsets, idx, side="right") - 1
+            w = (1.0 + np.log(counts)) * idf[idx]
+            n = len(self.blocks)
+            num = np.bincount(block, weights=w * coef[idx], minlength=n)
+            den = np.bincount(block, weights=w * w, minlength=n)
+            used = den > 0
+            total += float((num[used] / np.sqrt(den[used])).sum())
+        if len(self.structure_coef):
+            s = (np.asarray(structure(conv)) - self.structure_mean) / self.structure_std
+            total += float(s @ self.structure_coef)
+        predicted = float(min(self.label_max, max(self.label_min, total)))
+        tones: list[float | None] = [None] * len(texts)
+        analyser = self.blocks_by_view().get("last_customer")
+        if analyser is not None:
+            k = self.blocks.index(("last_customer", analyser))
+            size = len(self.idf[self.blocks[k]])
+            at = [i for i, t in enumerate(conv.turns) if t.is_customer and t.text.strip()]
+            for i in at:
+                tones[i] = 0.0
+            # One unique over (turn, column) keys gives every customer turn's term counts.
+            parts = [ids[analyser][i] + (i * size + offsets[k]) for i in at if len(ids[analyser][i])]
+            if parts:
+                idx, counts = np.unique(np.concatenate(parts), return_counts=True)
+                turn, col = np.divmod(idx - offsets[k], size)
+                col += offsets[k]
+                w = (1.0 + np.log(counts)) * idf[col]
+                num = np.bincount(turn, weights=w * coef[col], minlength=len(texts))
+                den = np.bincount(turn, weights=w * w, minlength=len(texts))
+                for i in np.flatnonzero(den > 0).tolist():
+                    tones[i] = math.tanh(float(num[i] / math.sqrt(den[i])) / self.turn_scale)
+        return predicted, tones
 
     def turn_tone(self, text: str) -> float | None:
         """What one customer turn says about satisfaction, in −1…1 (None without that block)."""

@@ -36,6 +36,11 @@ _PHONE = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+# Every ID-card (15 or 18 digits in a row) and card match (13+ digits, single separators) has this.
+_LONG_DIGITS = re.compile(r"\d(?:[ \-]?\d){12}")
+
+
 @dataclass(frozen=True)
 class Masked:
     """A masked text and how many of each kind it hid."""
@@ -76,11 +81,13 @@ def mask(text: str) -> Masked:
 
         return pattern.sub(repl, s)
 
-    out = sub("email", _EMAIL, text)
-    if any(ch.isdigit() for ch in out):
-        out = sub("id_card", _ID18, out)
-        out = sub("id_card", _ID15, out)
-        out = sub("bank_card", _CARD, out, _is_card)
+    # Every pattern needs an ``@`` or a digit (``\d``): texts without one are left as they are.
+    out = sub("email", _EMAIL, text) if "@" in text else text
+    if _DIGIT.search(out):
+        if _LONG_DIGITS.search(out):  # an ID number or a card needs 13+ digits in a row
+            out = sub("id_card", _ID18, out)
+            out = sub("id_card", _ID15, out)
+            out = sub("bank_card", _CARD, out, _is_card)
         out = sub("phone", _PHONE, out)
     return Masked(out, counts)
 

@@ -213,6 +213,30 @@ def _en_pattern(phrase: str) -> re.Pattern:
     return pat
 
 
+_EN_ANY: dict[tuple[str, ...], re.Pattern] = {}
+
+
+def _en_any(phrases: tuple[str, ...]) -> re.Pattern:
+    """One alternation of the set's phrase patterns: it finds something exactly when one of them does.
+
+    Each branch matches its first character before checking the word start (``h(?<![a-z0-9].)ello``
+    is ``(?<![a-z0-9])hello``), so the regex engine can skip ahead to the branches' first characters.
+    """
+    pat = _EN_ANY.get(phrases)
+    if pat is None:
+        branches = []
+        for p in phrases:
+            core = p.rstrip("*")
+            if not core or core[0] == "\n":
+                branches.append(f"(?:{_en_pattern(p).pattern})")
+                continue
+            rest = re.escape(core[1:]).replace(r"\ ", r"\s+")
+            tail = "" if p.endswith("*") else r"(?![a-z0-9])"
+            branches.append(re.escape(core[0]) + r"(?<![a-z0-9].)" + rest + tail)
+        pat = _EN_ANY[phrases] = re.compile("|".join(branches))
+    return pat
+
+
 _HAN_GAP = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
 
 
@@ -223,7 +247,9 @@ def find(text: str, phrases: tuple[str, ...], lang: str) -> list[tuple[int, int,
     t = normalise(text)
     if lang == "zh" and " " in t:
         t = _HAN_GAP.sub("", t)
-    out = []
+    out: list[tuple[int, int, str]] = []
+    if lang != "zh" and (not phrases or _en_any(phrases).search(t) is None):
+        return out
     for p in phrases:
         if lang == "zh":
             at = _zh_hit(t, p)

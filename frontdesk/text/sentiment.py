@@ -47,14 +47,19 @@ def _pattern(lang: str, polarity: str) -> re.Pattern:
     key = (lang, polarity)
     if key not in _PATTERNS:
         words = sorted(LEXICON[lang][polarity], key=len, reverse=True)
-        body = "|".join(re.escape(w) for w in words)
-        _PATTERNS[key] = re.compile(rf"(?<![a-z])(?:{body})" if lang == "en" else body)
+        if lang == "en":
+            # w(?<![a-z].)ord is (?<![a-z])word, but lets the engine skip ahead to first letters.
+            body = "|".join(re.escape(w[0]) + r"(?<![a-z].)" + re.escape(w[1:]) for w in words)
+        else:
+            body = "|".join(re.escape(w) for w in words)
+        _PATTERNS[key] = re.compile(body)
     return _PATTERNS[key]
 
 
-def lexicon_score(text: str, lang: str) -> float:
-    """Lexicon sentiment of one text in −1…1 (0 when no word of the lexicon occurs)."""
-    t = normalise(text)
+def lexicon_score(text: str, lang: str, *, normalised: str | None = None) -> float:
+    """Lexicon sentiment of one text in −1…1 (0 when no word of the lexicon occurs);
+    ``normalised`` is ``normalise(text)`` when the caller has it already."""
+    t = normalise(text) if normalised is None else normalised
     negators = LEXICON[lang]["negators"]
     pos = 0.0
     for m in _pattern(lang, "pos").finditer(t):
@@ -101,12 +106,33 @@ def turn_sentiment(text: str, lang: str, model: SatisfactionModel | None) -> flo
 
 
 def trajectory(
-    speakers: list[str], texts: list[str], lang: str, model: SatisfactionModel | None
+    speakers: list[str],
+    texts: list[str],
+    lang: str,
+    model: SatisfactionModel | None,
+    *,
+    normalised: list[str] | None = None,
+    tones: list[float | None] | None = None,
 ) -> Trajectory:
-    """The sentiment of every customer turn, and where the conversation started and ended."""
-    scores: list[float | None] = []
-    for speaker, text in zip(speakers, texts, strict=True):
-        scores.append(turn_sentiment(text, lang, model) if speaker == "customer" and text.strip() else None)
+    """The sentiment of every customer turn, and where the conversation started and ended.
+
+    ``normalised`` (the texts normalised) and ``tones`` (``model.turn_tone`` of each customer
+    turn, from :meth:`SatisfactionModel.score`) save doing that work twice; same results."""
+    if normalised is None or (model is not None and tones is None):
+        scores: list[float | None] = []
+        for speaker, text in zip(speakers, texts, strict=True):
+            scores.append(
+                turn_sentiment(text, lang, model) if speaker == "customer" and text.strip() else None
+            )
+    else:
+        scores = []
+        for i, (speaker, text) in enumerate(zip(speakers, texts, strict=True)):
+            if speaker != "customer" or not text.strip():
+                scores.append(None)
+                continue
+            lex = lexicon_score(text, lang, normalised=normalised[i])
+            tone = tones[i] if tones is not None else None
+            scores.append(round(lex, 3) if tone is None else round(0.5 * lex + 0.5 * tone, 3))
     cust = [s for s in scores if s is not None]
     if not cust:
         return Trajectory(tuple(scores), None, None)
