@@ -146,11 +146,12 @@ def test_script_compliance_and_emotion_handling_come_from_the_applied_reviews(wo
         if i["not_applicable"]:
             continue
         agent = reviews[i["review_id"]]["agent_id"]
-        p = want_p1.setdefault(agent, [0.0, 0.0])
-        p[0], p[1] = p[0] + i["score"], p[1] + i["max"]
-        if i["criterion"] in ("emotion_handling", "empathy"):
+        if i["criterion"] in ("emotion_handling", "empathy"):  # I-P3's items, never also I-P1's
             q = want_p3.setdefault(agent, [0.0, 0.0])
             q[0], q[1] = q[0] + i["score"], q[1] + i["max"]
+        else:
+            p = want_p1.setdefault(agent, [0.0, 0.0])
+            p[0], p[1] = p[0] + i["score"], p[1] + i["max"]
     cat = builtin_catalog()
     engine = DuckDBEngine(store)
     try:

@@ -510,7 +510,8 @@ def qa_item_values(store: EventStore, lo: datetime, hi: datetime) -> SourceValue
         "service_compliance": crit.isin(["greeting", "professional_language", "hold_and_transfer", "closing"])
         & method.isin(["mystery_shopper", "recording", "live"]),
         "needs_identification": crit == "needs_identification",
-        "script_compliance": method == "transcript_auto",
+        # emotion handling and empathy are I-P3's, never also I-P1's
+        "script_compliance": (method == "transcript_auto") & ~crit.isin(["emotion_handling", "empathy"]),
         "process_adherence": crit.isin(["process_adherence", "information_security"])
         & (method != "transcript_auto"),
         "emotion_handling": crit.isin(["emotion_handling", "empathy"]),

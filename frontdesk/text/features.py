@@ -144,16 +144,16 @@ class FeatureSpace:
     def _wordchar_ids(self, text: str) -> list[int]:
         # Words recur, so each word's n-gram ids are looked up once and remembered.
         cache = self._words
-        out: list[int] = []
-        for w in text.split():
-            ids = cache.get(w)
-            if ids is None:
-                if len(cache) > 200_000:
-                    cache.clear()
-                get = self.vocab["wordchar"].get
-                ids = cache[w] = [j for j in map(get, word_char_ngrams(w)) if j is not None]
-            out += ids
-        return out
+        words = text.split()
+        known = list(map(cache.get, words))
+        if None in known:
+            for n, w in enumerate(words):
+                if known[n] is None:
+                    if len(cache) > 200_000:
+                        cache.clear()
+                    get = self.vocab["wordchar"].get
+                    known[n] = cache[w] = [j for j in map(get, word_char_ngrams(w)) if j is not None]
+        return list(itertools.chain.from_iterable(known))
 
     def rows(self, conv: Conversation) -> dict[Block, tuple[np.ndarray, np.ndarray]]:
         """(column ids, L2-normalised sublinear TF-IDF weights) of every block of ``conv``."""

@@ -4,7 +4,7 @@
 first turn), joins each conversation to its interaction (agent, topic, complaint), analyses it and
 appends one review per conversation, with one item per rule (greeting, closing, each required and
 forbidden phrase set, reply latency, emotion handling, empathy). These feed I-P1 (every
-``transcript_auto`` item) and I-P3 (``emotion_handling`` and ``empathy`` items); see
+``transcript_auto`` item but emotion handling and empathy) and I-P3 (``emotion_handling`` and ``empathy`` items); see
 docs/text-analytics.md. Review ids are derived from the interaction id, so running it twice adds
 nothing; bot and system turns are left out.
 """
