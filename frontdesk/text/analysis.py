@@ -14,7 +14,7 @@ from frontdesk.text.conversation import Conversation, Turn
 from frontdesk.text.language import detect_language, normalise
 from frontdesk.text.model import SatisfactionModel
 from frontdesk.text.pii import TOKENS, mask
-from frontdesk.text.rules import DEFAULT_RULES, TranscriptRules, find, says
+from frontdesk.text.rules import DEFAULT_RULES, TranscriptRules, find
 from frontdesk.text.sentiment import NEGATIVE, Trajectory, trajectory
 
 
@@ -136,9 +136,11 @@ def analyze(
     topic = rules.for_topic(conv.topic, conv.is_complaint)
     agent_at = [i for i, t in enumerate(turns) if not t.is_customer]
     marks: list[list[Mark]] = [[] for _ in turns]
+    # Each turn is normalised once, for the rules, the lexicon and the model.
+    normalised = [normalise(t.text) for t in turns]
 
     def mark(i: int, kind: str, phrase_set) -> bool:
-        hits = find(turns[i].text, phrase_set.phrases.get(lang, ()), lang)
+        hits = find(turns[i].text, phrase_set.phrases.get(lang, ()), lang, normalised=normalised[i])
         marks[i].extend(Mark(s, e, kind, phrase_set.id, p) for s, e, p in hits)
         return bool(hits)
 
@@ -163,8 +165,7 @@ def analyze(
     limit = rules.reply_seconds
     slow = sum(1 for x in latencies if limit is not None and x > limit)
 
-    # Each turn is normalised once; the model analyses it once for the prediction and the tones.
-    normalised = [normalise(t.text) for t in turns]
+    # The model analyses each turn once for the prediction and the tones.
     predicted, tones = model.score(conv, normalised) if model is not None else (None, None)
     traj = trajectory([t.speaker for t in turns], [t.text for t in turns], lang, model,
                       normalised=normalised, tones=tones)  # fmt: skip
@@ -176,7 +177,7 @@ def analyze(
         *(Item(f"forbidden:{s.id}", "forbidden_phrase", float(s.id not in forbidden)) for s in topic.forbidden),
         Item("reply_latency", "reply_latency", (len(latencies) - slow) / len(latencies) if latencies else 0.0,
              not_applicable=not latencies or limit is None),
-        *_emotion_items(turns, traj, lang, rules, marks, conv.is_complaint),
+        *_emotion_items(turns, normalised, traj, lang, rules, marks, conv.is_complaint),
     ]  # fmt: skip
     flags = []
     if greeting is False:
@@ -228,6 +229,7 @@ def _reply_latencies(turns: list[Turn]) -> list[float]:
 
 def _emotion_items(
     turns: list[Turn],
+    normalised: list[str],
     traj: Trajectory,
     lang: str,
     rules: TranscriptRules,
@@ -252,9 +254,11 @@ def _emotion_items(
         if after:
             shown = False
             for i in after:
-                if says(turns[i].text, rules.empathy, lang):
-                    marks[i].extend(Mark(s, e, "empathy", rules.empathy.id, p)
-                                    for s, e, p in find(turns[i].text, rules.empathy.phrases.get(lang, ()), lang))  # fmt: skip
+                hits = find(
+                    turns[i].text, rules.empathy.phrases.get(lang, ()), lang, normalised=normalised[i]
+                )
+                if hits:
+                    marks[i].extend(Mark(s, e, "empathy", rules.empathy.id, p) for s, e, p in hits)
                     shown = True
                     break
             empathy = Item("empathy", "empathy", float(shown))

@@ -125,35 +125,41 @@ class FeatureSpace:
         self.vocab = vocab
         self.idf = idf
         self.analysers = sorted({a for _, a in self.blocks})
-        self._words: dict[str, list[int]] = {}
+        self._words: dict[str, np.ndarray] = {}
 
     def turn_ids(self, texts: Sequence[str], analyser: str) -> list[np.ndarray]:
-        """Column ids of the known terms of each (normalised) text."""
+        """Column ids (int32) of the known terms of each (normalised) text."""
         if analyser == "wordchar":
-            return [np.asarray(self._wordchar_ids(t), dtype=np.int64) for t in texts]
+            return [self._wordchar_ids(t) for t in texts]
         get = self.vocab[analyser].get
         fn = _char_1_3 if analyser == "char" else ANALYSERS[analyser]
         out = []
         for t in texts:
             # Unknown terms look up as −1 and are dropped: no Python-level loop over the terms.
             terms = fn(t)
-            ids = np.fromiter(map(get, terms, itertools.repeat(-1)), dtype=np.int64, count=len(terms))
+            ids = np.fromiter(map(get, terms, itertools.repeat(-1)), dtype=np.int32, count=len(terms))
             out.append(ids[ids >= 0])
         return out
 
-    def _wordchar_ids(self, text: str) -> list[int]:
-        # Words recur, so each word's n-gram ids are looked up once and remembered.
-        cache = self._words
+    def _wordchar_ids(self, text: str) -> np.ndarray:
+        # Words recur, so each word's n-gram ids are looked up once and kept as an array; a turn's
+        # ids are its words' arrays end to end (same ids, same order as word_char_ngrams(text)).
         words = text.split()
-        known = list(map(cache.get, words))
-        if None in known:
-            for n, w in enumerate(words):
-                if known[n] is None:
-                    if len(cache) > 200_000:
-                        cache.clear()
-                    get = self.vocab["wordchar"].get
-                    known[n] = cache[w] = [j for j in map(get, word_char_ngrams(w)) if j is not None]
-        return list(itertools.chain.from_iterable(known))
+        if not words:
+            return _NO_IDS
+        cache = self._words
+        try:
+            return np.concatenate(list(map(cache.__getitem__, words)))
+        except KeyError:
+            pass
+        if len(cache) > 200_000:
+            cache.clear()
+        get = self.vocab["wordchar"].get
+        for w in words:
+            if w not in cache:
+                found = [j for j in map(get, word_char_ngrams(w)) if j is not None]
+                cache[w] = np.asarray(found, dtype=np.int32)
+        return np.concatenate([cache[w] for w in words])
 
     def rows(self, conv: Conversation) -> dict[Block, tuple[np.ndarray, np.ndarray]]:
         """(column ids, L2-normalised sublinear TF-IDF weights) of every block of ``conv``."""
@@ -175,3 +181,4 @@ class FeatureSpace:
 
 
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0))
+_NO_IDS = np.zeros(0, dtype=np.int32)

@@ -8,12 +8,12 @@ import unicodedata
 LANGUAGES = ("zh", "en")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]+")  # runs: fewer, longer matches; their total length is the count
-_SPACE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
     """NFKC (full-width letters, digits and punctuation become ASCII), lower case, one space."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text or "")).strip().lower()
+    # str.split() splits on the same Unicode whitespace as the regex ``\s+`` and drops the ends.
+    return " ".join(unicodedata.normalize("NFKC", text or "").split()).lower()
 
 
 def detect_language(texts: list[str]) -> str:

@@ -8,6 +8,7 @@ stored. docs/text-analytics.md has the features, the figures and the ablation.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from dataclasses import dataclass, field
@@ -73,25 +74,27 @@ class SatisfactionModel:
         return float(min(self.label_max, max(self.label_min, total)))
 
     @cached_property
-    def _flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every block's idf and coefficients end to end, and where each block starts."""
-        offsets = np.cumsum([0] + [len(self.idf[b]) for b in self.blocks[:-1]]).astype(np.int64)
+    def _flat(self) -> tuple[list[int], np.ndarray, np.ndarray]:
+        """Where each block starts in the blocks' columns end to end, and per column idf·coef and
+        idf² (the two factors :meth:`score` needs, so it gathers two numbers per term, not three)."""
+        offsets = np.cumsum([0] + [len(self.idf[b]) for b in self.blocks[:-1]]).tolist()
         idf = np.concatenate([self.idf[b] for b in self.blocks])
         coef = np.concatenate([self.coef[b] for b in self.blocks])
-        return offsets, idf, coef
+        return offsets, idf * coef, idf * idf
 
     def score(self, conv: Conversation, texts: list[str]) -> tuple[float, list[float | None]]:
         """:meth:`predict` and :meth:`turn_tone` of every customer turn with text, in one pass.
 
-        ``texts`` are the turns' normalised texts. Each turn is analysed once; all blocks are
-        weighed together with one ``np.unique`` over block-offset column ids (and all turn tones
-        with one more), so the results equal ``predict`` and ``turn_tone`` up to float rounding
-        (summation order).
+        ``texts`` are the turns' normalised texts. Each turn is analysed once. All blocks are
+        weighed together: one sort of block-offset column ids gives each term's count, and since
+        the sorted ids run block by block, each block's sums are one slice of them. A block with
+        counts ``c``, weights ``w = (1 + log c)·idf`` contributes ``Σ w·coef / √Σ w²``; this equals
+        ``predict`` and ``turn_tone`` up to float rounding (summation order).
         """
         space = self.space
         ids = {a: space.turn_ids(texts, a) for a in space.analysers}
         views = view_turns(conv)
-        offsets, idf, coef = self._flat
+        offsets, idf_coef, idf2 = self._flat
         keys = []
         for k, (view, analyser) in enumerate(self.blocks):
             per_turn = ids[analyser]
@@ -100,16 +103,10 @@ class SatisfactionModel:
         total = self.intercept
         if keys:
             allkeys = np.concatenate(keys)
-            if len(idf) < 2**31:
-                allkeys = allkeys.astype(np.int32)  # sorts faster
+            if len(idf2) >= 2**31:
+                allkeys = allkeys.astype(np.int64)
             idx, counts = np.unique(allkeys, return_counts=True)
-            block = np.searchsorted(offsets, idx, side="right") - 1
-            w = (1.0 + np.log(counts)) * idf[idx]
-            n = len(self.blocks)
-            num = np.bincount(block, weights=w * coef[idx], minlength=n)
-            den = np.bincount(block, weights=w * w, minlength=n)
-            used = den > 0
-            total += float((num[used] / np.sqrt(den[used])).sum())
+            total += _blocks_sum(idx, counts, np.searchsorted(idx, offsets), idf_coef, idf2)
         if len(self.structure_coef):
             s = (np.asarray(structure(conv)) - self.structure_mean) / self.structure_std
             total += float(s @ self.structure_coef)
@@ -122,17 +119,20 @@ class SatisfactionModel:
             at = [i for i, t in enumerate(conv.turns) if t.is_customer and t.text.strip()]
             for i in at:
                 tones[i] = 0.0
-            # One unique over (turn, column) keys gives every customer turn's term counts.
-            parts = [ids[analyser][i] + (i * size + offsets[k]) for i in at if len(ids[analyser][i])]
+            # Keys (turn, column): one sort gives every customer turn's term counts, turn by turn.
+            turn_ids = ids[analyser]
+            parts = [turn_ids[i] + i * size for i in at if len(turn_ids[i])]
             if parts:
-                idx, counts = np.unique(np.concatenate(parts), return_counts=True)
-                turn, col = np.divmod(idx - offsets[k], size)
-                col += offsets[k]
-                w = (1.0 + np.log(counts)) * idf[col]
-                num = np.bincount(turn, weights=w * coef[col], minlength=len(texts))
-                den = np.bincount(turn, weights=w * w, minlength=len(texts))
-                for i in np.flatnonzero(den > 0).tolist():
-                    tones[i] = math.tanh(float(num[i] / math.sqrt(den[i])) / self.turn_scale)
+                allkeys = np.concatenate(parts)
+                if len(texts) * size >= 2**31:
+                    allkeys = allkeys.astype(np.int64)
+                idx, counts = np.unique(allkeys, return_counts=True)
+                starts = np.searchsorted(idx, [i * size for i in at])
+                col = idx % size + offsets[k]
+                sums = _segment_sums(col, counts, starts, idf_coef, idf2)
+                for i, (num, den) in zip(at, sums, strict=True):
+                    if den > 0:
+                        tones[i] = math.tanh(num / math.sqrt(den) / self.turn_scale)
         return predicted, tones
 
     def turn_tone(self, text: str) -> float | None:
@@ -216,6 +216,29 @@ class SatisfactionModel:
             )
         except KeyError as e:
             raise ModelError(f"{path}: missing part {e}") from None
+
+
+def _segment_sums(
+    col: np.ndarray, counts: np.ndarray, starts: np.ndarray, idf_coef: np.ndarray, idf2: np.ndarray
+) -> list[tuple[float, float]]:
+    """(Σ w·coef, Σ w²) with ``w = (1 + log count)·idf`` over each segment of ``col`` that begins
+    at ``starts`` (ascending; a segment may be empty)."""
+    lw = 1.0 + np.log(counts)
+    num = lw * np.take(idf_coef, col)  # np.take: a faster gather than indexing
+    den = lw * lw * np.take(idf2, col)
+    bounds = [*starts.tolist(), len(col)]
+    segments = list(itertools.pairwise(bounds))
+    nonempty = [s for s, e in segments if e > s]
+    if not nonempty:
+        return [(0.0, 0.0)] * len(segments)
+    nums = np.add.reduceat(num, nonempty).tolist()
+    sums = iter(zip(nums, np.add.reduceat(den, nonempty).tolist(), strict=True))
+    return [next(sums) if e > s else (0.0, 0.0) for s, e in segments]
+
+
+def _blocks_sum(idx, counts, starts, idf_coef, idf2) -> float:
+    """Σ over blocks of ``Σ w·coef / √Σ w²`` (the blocks' contributions to a prediction)."""
+    return sum(n / math.sqrt(d) for n, d in _segment_sums(idx, counts, starts, idf_coef, idf2) if d > 0)
 
 
 def _bytes(text: str) -> np.ndarray:

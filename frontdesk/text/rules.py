@@ -240,11 +240,14 @@ def _en_any(phrases: tuple[str, ...]) -> re.Pattern:
 _HAN_GAP = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
 
 
-def find(text: str, phrases: tuple[str, ...], lang: str) -> list[tuple[int, int, str]]:
+def find(
+    text: str, phrases: tuple[str, ...], lang: str, *, normalised: str | None = None
+) -> list[tuple[int, int, str]]:
     """(start, end, phrase) of every phrase of the set found in ``text`` (positions in the
     normalised text, first occurrence of each phrase). Chinese text drops spaces between Han
-    characters first (word-segmented exports, ASR output)."""
-    t = normalise(text)
+    characters first (word-segmented exports, ASR output). ``normalised`` is
+    ``normalise(text)`` when the caller has it already."""
+    t = normalise(text) if normalised is None else normalised
     if lang == "zh" and " " in t:
         t = _HAN_GAP.sub("", t)
     out: list[tuple[int, int, str]] = []

@@ -37,6 +37,7 @@ LEXICON = {
         "negators": ("not", "no", "never", "don't", "didn't", "isn't", "wasn't", "can't", "won't"),
     },
 }  # fmt: skip
+_NEGATOR_WORDS = {lang: frozenset(v["negators"]) for lang, v in LEXICON.items()}
 
 
 _PATTERNS: dict[tuple[str, str], re.Pattern] = {}
@@ -65,10 +66,12 @@ def lexicon_score(text: str, lang: str, *, normalised: str | None = None) -> flo
     for m in _pattern(lang, "pos").finditer(t):
         before = t[max(0, m.start() - 8) : m.start()]
         negated = (
-            any(n in before.split()[-2:] for n in negators) if lang == "en" else before.endswith(negators)
+            not _NEGATOR_WORDS[lang].isdisjoint(before.split()[-2:])
+            if lang == "en"
+            else before.endswith(negators)
         )
         pos += -1.0 if negated else 1.0
-    neg = float(sum(1 for _ in _pattern(lang, "neg").finditer(t)))
+    neg = float(len(_pattern(lang, "neg").findall(t)))  # the pattern has no groups
     bangs = t.count("!")
     raw = pos - neg - (0.5 * min(bangs, 3) if neg else 0.0)
     return math.tanh(raw / 1.5)
