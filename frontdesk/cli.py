@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from frontdesk.cli_options import period_option, workspace_option
 from frontdesk.engine.catalog import builtin_catalog
 from frontdesk.engine.periods import Period, parse_period
 from frontdesk.engine.scheme import SchemeError, load_scheme
@@ -37,15 +38,6 @@ class BadInput(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         click.echo(f"frontdesk: error: {self.message}", err=True)
-
-
-workspace_option = click.option(
-    "--workspace",
-    "workspace",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Workspace folder (default: $FRONTDESK_WORKSPACE, else the current folder).",
-)
 
 
 def _open(workspace: Path | None) -> Workspace:
@@ -219,7 +211,7 @@ def _compute(ws: Workspace, periods: list[Period], engine_name: str = "duckdb") 
 
 @main.command()
 @workspace_option
-@click.option("--period", "period_text", required=True, help="YYYY-MM, YYYY-Qn, YYYY, 'latest' or 'all'.")
+@period_option("YYYY-MM, YYYY-Qn, YYYY, 'latest' or 'all' (every period with data).", required=True)
 @click.option("--cycle", type=click.Choice(["monthly", "quarterly", "annual"]), default=None)
 @click.option(
     "--engine", type=click.Choice(["duckdb", "spark", "postgres"]), default="duckdb", show_default=True
@@ -273,7 +265,7 @@ def _fmt(v: float | None, digits: int = 1) -> str:
 
 @main.command()
 @workspace_option
-@click.option("--period", "period_text", default="latest", show_default=True)
+@period_option()
 @click.option("--cycle", type=click.Choice(["monthly", "quarterly", "annual"]), default=None)
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True

@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from frontdesk.cli_options import period_option, workspace_option
+
 TABLE_ROWS = 20  # findings printed per kind in the table format; --format json lists them all
 
 
@@ -22,18 +24,9 @@ def register(main: click.Group) -> None:
 
 
 def _quality_command() -> click.Command:
-    # Imported here, not at the top: frontdesk.cli imports this module to register the command.
-    from frontdesk.cli import workspace_option
-
     @click.command("quality")
     @workspace_option
-    @click.option(
-        "--period",
-        "period_text",
-        default="latest",
-        show_default=True,
-        help="YYYY-MM, YYYY-Qn, YYYY or 'latest'.",
-    )
+    @period_option()
     @click.option(
         "--team", "team_id", default=None, help="One team (with its sub-teams); default: every team."
     )

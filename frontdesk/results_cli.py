@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from frontdesk.cli_options import period_option, workspace_option
 from frontdesk.engine.scorecard import Scorecard
 
 FORMATS = click.Choice(["table", "json"])
@@ -93,18 +94,9 @@ def _num(v: float | None, digits: int = 1) -> str:
 
 
 def _bonus_command() -> click.Command:
-    # Imported here, not at the top: frontdesk.cli imports this module to register the commands.
-    from frontdesk.cli import workspace_option
-
     @click.command("bonus")
     @workspace_option
-    @click.option(
-        "--period",
-        "period_text",
-        default="latest",
-        show_default=True,
-        help="YYYY-MM, YYYY-Qn, YYYY or 'latest'.",
-    )
+    @period_option()
     @click.option(
         "--pool", "pool_text", required=True, help="The bonus pool to split, e.g. 100000 or 100000.00."
     )
@@ -168,11 +160,9 @@ def _bonus_command() -> click.Command:
 
 
 def _promotions_command() -> click.Command:
-    from frontdesk.cli import workspace_option
-
     @click.command("promotions")
     @workspace_option
-    @click.option("--period", "period_text", default="latest", show_default=True)
+    @period_option()
     @click.option("--cycle", type=CYCLES, default=None)
     @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
     def promotions(workspace: Path | None, period_text: str, cycle: str | None, fmt: str) -> None:
@@ -215,11 +205,9 @@ def _promotions_command() -> click.Command:
 
 
 def _stars_command() -> click.Command:
-    from frontdesk.cli import workspace_option
-
     @click.command("stars")
     @workspace_option
-    @click.option("--period", "period_text", default="latest", show_default=True)
+    @period_option()
     @click.option("--cycle", type=CYCLES, default=None)
     @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
     def stars(workspace: Path | None, period_text: str, cycle: str | None, fmt: str) -> None:
@@ -251,11 +239,9 @@ def _stars_command() -> click.Command:
 
 
 def _plans_command() -> click.Command:
-    from frontdesk.cli import workspace_option
-
     @click.command("plans")
     @workspace_option
-    @click.option("--period", "period_text", default="latest", show_default=True)
+    @period_option()
     @click.option("--cycle", type=CYCLES, default=None)
     @click.option(
         "--review", is_flag=True, help="Instead: check the previous cycle's goals against this one."

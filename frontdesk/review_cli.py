@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from frontdesk.cli_options import period_option, workspace_option
+
 
 def register(main: click.Group) -> None:
     """Add ``frontdesk review`` to the ``frontdesk`` command group."""
@@ -19,15 +21,15 @@ def register(main: click.Group) -> None:
 
 def _review_command() -> click.Command:
     # Imported here, not at the top: frontdesk.cli imports this module to register the command.
-    from frontdesk.cli import BadInput, _open, _resolve_period, workspace_option
+    from frontdesk.cli import BadInput, _open, _resolve_period
 
     @click.command("review")
     @workspace_option
-    @click.option(
-        "--period", "period_text", required=True,
-        help="The quarter to review, YYYY-Qn (a month or a year also works); 'latest' = the quarter "
+    @period_option(
+        "The quarter to review, YYYY-Qn (a month or a year also works); 'latest' = the quarter "
         "of the latest month with data.",
-    )  # fmt: skip
+        required=True,
+    )
     @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
     @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
                   help="Language of the text report (JSON carries both).")  # fmt: skip

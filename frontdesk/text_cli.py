@@ -18,6 +18,8 @@ from typing import Any
 
 import click
 
+from frontdesk.cli_options import period_option, workspace_option
+
 FORMATS = click.Choice(["jsonl", "table"])
 
 
@@ -75,7 +77,7 @@ def text() -> None:
 )
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Folder of retrained models.")
 @click.option("--turns", is_flag=True, help="Include the masked turns with their sentiment and marks.")
-@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=None)
+@workspace_option
 def analyze(
     input_path: Path,
     fmt: str,
@@ -164,9 +166,9 @@ def train(input_path: Path, lang: str | None, output: Path, folds: int) -> None:
 
 
 @text.command()
-@click.option("--period", "period_text", required=True, help="YYYY-MM, YYYY-Qn or YYYY.")
+@period_option("YYYY-MM, YYYY-Qn or YYYY.", required=True)
 @click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Folder of retrained models.")
-@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=None)
+@workspace_option
 def apply(period_text: str, model_dir: Path | None, workspace: Path | None) -> None:
     """Turn the period's transcripts into transcript_auto reviews (feeding I-P1 and I-P3)."""
     from frontdesk.cli import _open

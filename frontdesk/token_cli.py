@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from frontdesk.cli_options import workspace_option
+
 
 def register(main: click.Group) -> None:
     """Add ``frontdesk token`` to the ``frontdesk`` command group."""
@@ -17,7 +19,7 @@ def register(main: click.Group) -> None:
 
 def _token_group() -> click.Group:
     # Imported here, not at the top: frontdesk.cli imports this module to register the command.
-    from frontdesk.cli import BadInput, _open, _web, workspace_option
+    from frontdesk.cli import BadInput, _open, _web
 
     @click.group("token")
     def token() -> None:
