@@ -167,7 +167,8 @@ def _promotions_command() -> click.Command:
     @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
     def promotions(workspace: Path | None, period_text: str, cycle: str | None, fmt: str) -> None:
         """Promotion candidates (加速晋升): excellent in each of the last N cycles up to the period."""
-        from frontdesk.engine.promotion import PromotionRules, promotion_candidates, shift_period
+        from frontdesk.engine.periods import shift_period
+        from frontdesk.engine.promotion import PromotionRules, promotion_candidates
 
         ws, store, period, cards = _scorecards(workspace, period_text, cycle)
         rules = _rules(ws, cards, PromotionRules.from_scheme)
@@ -255,7 +256,7 @@ def _plans_command() -> click.Command:
         course, a target (the peers' median) and the next cycle as due date."""
         from frontdesk.cli import BadInput
         from frontdesk.engine.development import DevelopmentRules, development_plans, review_goals
-        from frontdesk.engine.promotion import shift_period
+        from frontdesk.engine.periods import shift_period
 
         ws, store, period, cards = _scorecards(workspace, period_text, cycle)
         rules = _rules(ws, cards, DevelopmentRules.from_scheme)

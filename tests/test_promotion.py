@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.promotion import (
-    PromotionRules,
+from frontdesk.engine.periods import parse_period, shift_period
+from frontdesk.engine.promotion import PromotionRules, promotion_candidates
+from frontdesk.engine.scheme import (
+    SchemeError,
+    default_scheme_text,
     grade_ladder,
     grades_at_or_above,
-    promotion_candidates,
-    shift_period,
+    load_scheme,
+    parse_scheme,
 )
-from frontdesk.engine.scheme import SchemeError, default_scheme_text, load_scheme, parse_scheme
 from frontdesk.engine.scorecard import Scorecard
 
 TOTAL = {"A": 90.0, "B": 75.0, "C": 60.0, "D": 30.0}

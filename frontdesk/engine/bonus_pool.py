@@ -20,8 +20,14 @@ from fractions import Fraction
 from typing import Any
 
 from frontdesk.engine.periods import Period
-from frontdesk.engine.promotion import DEFAULT_GRADE_LADDER, grade_ladder, grades_at_or_above, results_section
-from frontdesk.engine.scheme import Scheme, SchemeError
+from frontdesk.engine.scheme import (
+    DEFAULT_GRADE_LADDER,
+    Scheme,
+    SchemeError,
+    grade_ladder,
+    grades_at_or_above,
+    results_section,
+)
 from frontdesk.engine.scorecard import Scorecard
 
 TOP, SHARED, REST, NONE = "top", "shared", "rest", "none"

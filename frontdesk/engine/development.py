@@ -19,9 +19,8 @@ from typing import Any
 
 from frontdesk.engine.bonus_pool import parse_flag
 from frontdesk.engine.catalog import Indicator, builtin_catalog
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.promotion import results_section, shift_period
-from frontdesk.engine.scheme import Scheme, SchemeError
+from frontdesk.engine.periods import parse_period, shift_period
+from frontdesk.engine.scheme import Scheme, SchemeError, results_section
 from frontdesk.engine.scorecard import IndicatorResult, Scorecard
 
 PEER_GROUPS = ("team", "organisation")

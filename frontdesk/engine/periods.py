@@ -85,3 +85,14 @@ def period_of(d: date, kind: str) -> Period:
     if kind == "year":
         return year(d.year)
     raise ValueError(f"unknown period kind {kind!r}")
+
+
+def shift_period(period: Period, steps: int) -> Period:
+    """The period ``steps`` cycles after ``period`` (before it when negative), of the same kind."""
+    if period.kind == "month":
+        index = period.start.year * 12 + period.start.month - 1 + steps
+        return month(index // 12, index % 12 + 1)
+    if period.kind == "quarter":
+        index = period.start.year * 4 + (period.start.month - 1) // 3 + steps
+        return quarter(index // 4, index % 4 + 1)
+    return year(period.start.year + steps)

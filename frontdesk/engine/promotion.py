@@ -3,57 +3,25 @@
 An agent is a promotion candidate when their grade was "excellent or above" in each of the last
 N consecutive cycles (default 2) up to and including the cycle looked at. A cycle in which the
 agent has no scorecard, or a grade below the bar, breaks the streak. See docs/results.md.
-
-This module also holds the two small orderings the other result modules share: the scheme's
-grade ladder (best grade first) and stepping from one period to the next of the same kind.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from frontdesk.engine.periods import Period, month, parse_period, quarter, year
-from frontdesk.engine.scheme import Scheme, SchemeError
+from frontdesk.engine.periods import Period, parse_period, shift_period
+from frontdesk.engine.scheme import (
+    DEFAULT_GRADE_LADDER,
+    Scheme,
+    SchemeError,
+    grade_ladder,
+    grades_at_or_above,
+    results_section,
+)
 from frontdesk.engine.scorecard import Scorecard
-
-DEFAULT_GRADE_LADDER = ("A", "B", "C", "D")
-
-
-def grade_ladder(scheme: Scheme) -> tuple[str, ...]:
-    """The scheme's grade codes, best first (a scheme declares its grades best first)."""
-    return tuple(sorted((g.code for g in scheme.grades), key=scheme.grade_rank))
-
-
-def grades_at_or_above(ladder: Sequence[str], code: str) -> frozenset[str]:
-    """Every grade on ``ladder`` (best first) that is ``code`` or better."""
-    if code not in ladder:
-        raise ValueError(f"grade {code!r} is not one of the scheme's grades ({', '.join(ladder)})")
-    return frozenset(ladder[: ladder.index(code) + 1])
-
-
-def shift_period(period: Period, steps: int) -> Period:
-    """The period ``steps`` cycles after ``period`` (before it when negative), of the same kind."""
-    if period.kind == "month":
-        index = period.start.year * 12 + period.start.month - 1 + steps
-        return month(index // 12, index % 12 + 1)
-    if period.kind == "quarter":
-        index = period.start.year * 4 + (period.start.month - 1) // 3 + steps
-        return quarter(index // 4, index % 4 + 1)
-    return year(period.start.year + steps)
-
-
-def results_section(scheme: Scheme, key: str) -> Mapping[str, Any]:
-    """The scheme's ``results: <key>:`` mapping (empty when absent); ``SchemeError`` if malformed."""
-    results = scheme.raw.get("results") or {}
-    if not isinstance(results, Mapping):
-        raise SchemeError(f"scheme {scheme.version_id}: results: expected a mapping")
-    section = results.get(key) or {}
-    if not isinstance(section, Mapping):
-        raise SchemeError(f"scheme {scheme.version_id}: results.{key}: expected a mapping")
-    return section
 
 
 @dataclass(frozen=True)

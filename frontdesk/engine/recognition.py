@@ -25,8 +25,14 @@ from typing import Any
 
 from frontdesk.engine.bonus_pool import CRITICAL_FAILURE, critical_failure, parse_flag, parse_fraction
 from frontdesk.engine.periods import parse_period
-from frontdesk.engine.promotion import DEFAULT_GRADE_LADDER, grade_ladder, grades_at_or_above, results_section
-from frontdesk.engine.scheme import Scheme, SchemeError
+from frontdesk.engine.scheme import (
+    DEFAULT_GRADE_LADDER,
+    Scheme,
+    SchemeError,
+    grade_ladder,
+    grades_at_or_above,
+    results_section,
+)
 from frontdesk.engine.scorecard import Scorecard
 
 # Why an agent cannot be Service Star this cycle.

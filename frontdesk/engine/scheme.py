@@ -9,6 +9,7 @@ version it edited. The format is documented in docs/schemes.md.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -415,6 +416,34 @@ def parse_scheme(text: str, origin: str = "<scheme>", catalog: dict[str, Indicat
         weights_360=weights_360,
         missing_weight_flag=float(missing),
     )
+
+
+# --- shared by the result modules (bonus pool, promotion, recognition, development) ----------
+
+DEFAULT_GRADE_LADDER = ("A", "B", "C", "D")
+
+
+def grade_ladder(scheme: Scheme) -> tuple[str, ...]:
+    """The scheme's grade codes, best first (a scheme declares its grades best first)."""
+    return tuple(sorted((g.code for g in scheme.grades), key=scheme.grade_rank))
+
+
+def grades_at_or_above(ladder: Sequence[str], code: str) -> frozenset[str]:
+    """Every grade on ``ladder`` (best first) that is ``code`` or better."""
+    if code not in ladder:
+        raise ValueError(f"grade {code!r} is not one of the scheme's grades ({', '.join(ladder)})")
+    return frozenset(ladder[: ladder.index(code) + 1])
+
+
+def results_section(scheme: Scheme, key: str) -> Mapping[str, Any]:
+    """The scheme's ``results: <key>:`` mapping (empty when absent); ``SchemeError`` if malformed."""
+    results = scheme.raw.get("results") or {}
+    if not isinstance(results, Mapping):
+        raise SchemeError(f"scheme {scheme.version_id}: results: expected a mapping")
+    section = results.get(key) or {}
+    if not isinstance(section, Mapping):
+        raise SchemeError(f"scheme {scheme.version_id}: results.{key}: expected a mapping")
+    return section
 
 
 def default_scheme_text() -> str:

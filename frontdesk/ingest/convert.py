@@ -75,7 +75,7 @@ NON_NEGATIVE: dict[str, tuple[str, ...]] = {
 }
 # Free text that may hold a customer's personal data: masked before storage unless the mapping's
 # policy.personal_data is "keep".
-MASKED_TEXT: dict[str, tuple[str, ...]] = {"messages": ("text",)}
+MASKED_TEXT: dict[str, tuple[str, ...]] = {"messages": ("text",), "surveys": ("comment",)}
 # Fields that are durations (seconds, or H:MM:SS in the source).
 DURATIONS = {"handle_seconds", "wait_seconds", "logged_seconds", "available_seconds"}
 
