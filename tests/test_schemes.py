@@ -18,8 +18,10 @@ def line_of(text: str, fragment: str) -> int:
 
 def test_the_default_scheme_validates():
     s = load_scheme()
-    assert s.version_id.startswith("default:2026.2+")
-    assert len(s.indicator_codes()) == 19 and set(s.indicator_codes("monthly")) < set(s.indicator_codes())
+    assert s.version_id.startswith("default:2026.3+")
+    assert len(s.indicator_codes()) == 20 and set(s.indicator_codes("monthly")) < set(s.indicator_codes())
+    # I-P1 comes from the automatic check of every transcript, so it is scored every month.
+    assert "script_compliance" in s.indicator_codes("monthly")
     assert s.weights_360["customer"] >= 40
 
 
@@ -31,12 +33,12 @@ def test_the_default_scheme_validates():
         ("    weight: 45\n", "    weight: 50\n", "dimensions:", "dimension weights add up to 105, not 100"),
         ("{code: nps, weight: 20,", "{code: net_promoter, weight: 20,", "{code: net_promoter",
          "unknown indicator 'net_promoter'"),
-        ("{code: csat, weight: 40, target: 95, floor: 60}", "{code: csat, weight: 40, target: 50, floor: 60}",
+        ("{code: csat, weight: 35, target: 95, floor: 60}", "{code: csat, weight: 35, target: 50, floor: 60}",
          "{code: csat", "indicator csat: target 50 must be above floor 60 (higher is better)"),
         ("customer: 40, supervisor: 25", "customer: 30, supervisor: 35", "weights: {customer",
          "the customer's 360 weight is 30 %, below 40 %"),
         ("cap_grade: C}", "cap_grade: E}", "cap_grade", "cap_grade 'E' is not one of the grades A, B, C, D"),
-        ("{code: csat, weight: 40, target: 95, floor: 60}", "{code: csat, weight: 40, target: 95, floor: 60, curve: cubic}",
+        ("{code: csat, weight: 35, target: 95, floor: 60}", "{code: csat, weight: 35, target: 95, floor: 60, curve: cubic}",
          "{code: csat", "curve 'cubic' is not one of linear, steps, percentile"),
     ],
 )  # fmt: skip
@@ -59,8 +61,8 @@ def test_the_customer_minimum_may_be_relaxed_explicitly():
 
 def test_a_step_curve_must_never_score_a_better_value_less():
     text = broken(
-        "{code: csat, weight: 40, target: 95, floor: 60}",
-        "{code: csat, weight: 40, curve: steps, steps: [{at: 90, score: 60}, {at: 80, score: 80}]}",
+        "{code: csat, weight: 35, target: 95, floor: 60}",
+        "{code: csat, weight: 35, curve: steps, steps: [{at: 90, score: 60}, {at: 80, score: 80}]}",
     )
     with pytest.raises(SchemeError, match="a better value must never score less"):
         parse_scheme(text)
@@ -68,7 +70,7 @@ def test_a_step_curve_must_never_score_a_better_value_less():
 
 def test_any_edit_changes_the_version_id_and_the_diff_names_it():
     a = parse_scheme(DEFAULT)
-    b = parse_scheme(broken("{code: csat, weight: 40, target: 95,", "{code: csat, weight: 40, target: 90,"))
+    b = parse_scheme(broken("{code: csat, weight: 35, target: 95,", "{code: csat, weight: 35, target: 90,"))
     assert a.version == b.version and a.version_id != b.version_id
     assert diff_schemes(a, b) == [
         f"version: {a.version_id} → {b.version_id}",
