@@ -15,10 +15,13 @@ Rules:
 from __future__ import annotations
 
 import math
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from frontdesk.web.appeals.models import (
@@ -168,6 +171,69 @@ def decide_appeal(
     return appeal
 
 
+class _Adjustments:
+    """Adjustments of several indicator results made together (one decision, or every decision a
+    recompute carries over): the rows they read are loaded and locked once, the rows they write are
+    written in bulk by ``flush``, so the number of queries does not grow with the number of appeals."""
+
+    def __init__(self, indicator_ids: Iterable[int]) -> None:
+        ids = set(indicator_ids)
+        self.indicators = {i.pk: i for i in IndicatorRecord.objects.select_for_update().filter(pk__in=ids)}
+        card_ids = {i.scorecard_id for i in self.indicators.values()}
+        self.scorecards = {
+            s.pk: s for s in ScorecardRecord.objects.select_for_update().filter(pk__in=card_ids)
+        }
+        # (weight, score) of every result of the scorecards touched, for their totals
+        self.rows: dict[int, dict[int, tuple[float, float | None]]] = defaultdict(dict)
+        for pk, card, weight, score in IndicatorRecord.objects.filter(scorecard_id__in=card_ids).values_list(
+            "pk", "scorecard_id", "weight", "score"
+        ):
+            self.rows[card][pk] = (weight, score)
+        self._peers: dict[tuple[int, str], dict[int, float]] = {}
+        self._written: list[tuple[IndicatorRecord, ScorecardRecord, Adjustment, AuditEntry]] = []
+
+    def peers(self, indicator: IndicatorRecord, run_id: int) -> list[float]:
+        """The values of the other results of ``indicator``'s code in its run (percentile curves),
+        with the adjustments made earlier in this batch."""
+        key = (run_id, indicator.code)
+        if key not in self._peers:
+            self._peers[key] = dict(
+                IndicatorRecord.objects.filter(
+                    scorecard__run_id=run_id, code=indicator.code, value__isnull=False
+                )
+                .order_by(*IndicatorRecord._meta.ordering)
+                .values_list("pk", "value")
+            )
+        return [v for pk, v in self._peers[key].items() if pk != indicator.pk]
+
+    def record(
+        self,
+        indicator: IndicatorRecord,
+        scorecard: ScorecardRecord,
+        adjustment: Adjustment,
+        entry: AuditEntry,
+    ) -> None:
+        self.rows[scorecard.pk][indicator.pk] = (indicator.weight, indicator.score)
+        for (run_id, code), values in self._peers.items():
+            if run_id == scorecard.run_id and code == indicator.code:
+                values[indicator.pk] = indicator.value
+        self._written.append((indicator, scorecard, adjustment, entry))
+
+    def flush(self) -> None:
+        """Write what was recorded: results, totals, adjustments, then their audit entries."""
+        if not self._written:
+            return
+        indicators = list({i.pk: i for i, *_ in self._written}.values())
+        scorecards = list({s.pk: s for _, s, *_ in self._written}.values())
+        IndicatorRecord.objects.bulk_update(indicators, ["value", "score", "explanation"])
+        ScorecardRecord.objects.bulk_update(scorecards, ["total"])
+        adjustments = Adjustment.objects.bulk_create([a for _, _, a, _ in self._written])
+        for adjustment, (*_, entry) in zip(adjustments, self._written, strict=True):
+            entry.after["adjustment"] = adjustment.pk
+        AuditEntry.objects.bulk_create([e for *_, e in self._written])
+        self._written = []
+
+
 def _adjust(
     user: Any,
     appeal: Appeal,
@@ -178,24 +244,21 @@ def _adjust(
     now,
     audit_by: Any = None,
     carried_over: bool = False,
+    batch: _Adjustments | None = None,
 ) -> Adjustment:
     """Give ``appeal``'s indicator result ``value``, rescore it and recompute the scorecard total.
     ``user`` is the decision's author (the ``Adjustment``); ``audit_by`` who made this change, when
-    not the author (a recompute that carries the decision over; None: the command line)."""
-    indicator = IndicatorRecord.objects.select_for_update().get(pk=appeal.indicator_id)
-    scorecard = ScorecardRecord.objects.select_for_update().get(pk=indicator.scorecard_id)
+    not the author (a recompute that carries the decision over; None: the command line). With a
+    ``batch`` the writes wait for ``batch.flush()``; without, they are made before returning."""
+    own = batch is None
+    if batch is None:
+        batch = _Adjustments([appeal.indicator_id])
+    indicator = batch.indicators[appeal.indicator_id]
+    scorecard = batch.scorecards[indicator.scorecard_id]
     stored = StoredResult(
         indicator.code, indicator.explanation.get("curve"), indicator.target, indicator.floor
     )
-    peers = []
-    if stored.curve == "percentile":
-        peers = list(
-            IndicatorRecord.objects.filter(
-                scorecard__run_id=scorecard.run_id, code=indicator.code, value__isnull=False
-            )
-            .exclude(pk=indicator.pk)
-            .values_list("value", flat=True)
-        )
+    peers = batch.peers(indicator, scorecard.run_id) if stored.curve == "percentile" else []
     score = rescore(stored, value, rule=rule, better=better, peers=peers)
     before = {"value": indicator.value, "score": indicator.score, "total": scorecard.total}
     indicator.value, indicator.score = value, score
@@ -204,11 +267,9 @@ def _adjust(
         "contribution": round(indicator.weight * score, 4),
         "adjusted_by_appeal": appeal.pk,
     }
-    indicator.save(update_fields=["value", "score", "explanation"])
-    rows = scorecard.indicators.values_list("weight", "score")
-    scorecard.total = total_of(list(rows), scorecard.explanation.get("bonus_points") or 0.0)
-    scorecard.save(update_fields=["total"])
-    adjustment = Adjustment.objects.create(
+    rows = {**batch.rows[scorecard.pk], indicator.pk: (indicator.weight, score)}
+    scorecard.total = total_of(list(rows.values()), scorecard.explanation.get("bonus_points") or 0.0)
+    adjustment = Adjustment(
         appeal=appeal,
         indicator=indicator,
         by=user,
@@ -221,7 +282,7 @@ def _adjust(
         total_after=scorecard.total,
         carried_over=carried_over,
     )
-    AuditEntry.objects.create(
+    entry = AuditEntry(
         by=audit_by if carried_over else user,
         at=now,
         action=AuditAction.ADJUSTED,
@@ -229,9 +290,12 @@ def _adjust(
         object_id=str(indicator.pk),
         appeal=appeal,
         before=before,
-        after={"value": value, "score": score, "total": scorecard.total, "adjustment": adjustment.pk},
+        after={"value": value, "score": score, "total": scorecard.total, "adjustment": None},
     )
+    batch.record(indicator, scorecard, adjustment, entry)
     appeal.indicator = indicator
+    if own:
+        batch.flush()
     return adjustment
 
 
@@ -246,9 +310,13 @@ def _adjust(
 # - rejected and lapsed appeals stay with the old run (the new number may be appealed afresh);
 # - without a new result to stand on (the agent or indicator left the run), the appeal stays on
 #   the old run and the log says so.
-# Each step is an audit entry by whoever recomputed (None: the command line).
+# Each step is an audit entry by whoever recomputed (None: the command line). The appeals, their
+# adjustments and the new results are read in one query each and written in bulk: a recompute
+# costs the same number of queries for 2 appeals as for 2,000.
 
 CARRIED = (AppealStatus.OPEN, AppealStatus.ACCEPTED, AppealStatus.PARTLY_ACCEPTED)
+# What carrying over may change on an appeal (``bulk_update``).
+CARRY_FIELDS = ("indicator", "status", "decided_by", "decided_at", "decision_comment", "adjusted_value")
 
 
 def _same(a: float | None, b: float | None) -> bool:
@@ -264,7 +332,12 @@ def carry_over(old_run: Any, new_run: Any, *, by_user: Any = None, now=None) -> 
     counts = {"moved": 0, "reapplied": 0, "reopened": 0, "left": 0}
     appeals = list(
         Appeal.objects.filter(indicator__scorecard__run=old_run, status__in=CARRIED)
-        .select_related("indicator__scorecard", "agent")
+        .select_related("indicator__scorecard", "agent", "decided_by")
+        .prefetch_related(
+            Prefetch(
+                "adjustments", queryset=Adjustment.objects.order_by("-at", "-id"), to_attr="newest_first"
+            )
+        )
         .order_by("id")
     )
     if not appeals:
@@ -277,81 +350,82 @@ def carry_over(old_run: Any, new_run: Any, *, by_user: Any = None, now=None) -> 
             code__in={a.indicator.code for a in appeals},
         ).select_related("scorecard")
     }
-    rules: dict[str, tuple[Any, str | None]] = {}
+    where = {"run": new_run.number, "from_run": old_run.number}
+    moved: list[Appeal] = []
+    entries: list[AuditEntry] = []
+    reapply: list[Appeal] = []
     for appeal in appeals:
         old = appeal.indicator
         new = results.get((appeal.agent_id, old.code))
         before = appeal.snapshot()
-        where = {"run": new_run.number, "from_run": old_run.number}
         if new is None or new.value is None:
-            _audit(
-                by_user,
-                AuditAction.NOT_CARRIED_OVER,
-                appeal,
-                before=before,
-                after={**before, **where, "value": None},
-                at=now,
-            )
+            after = {**before, **where, "value": None}
+            entries.append(_entry(by_user, AuditAction.NOT_CARRIED_OVER, appeal, before, after, now))
             counts["left"] += 1
             continue
-        last = appeal.adjustments.filter(indicator=old).order_by("-at", "-id").first()
+        # the adjustment the decision made to the old result: the number it answered
+        last = next((a for a in appeal.newest_first if a.indicator_id == old.pk), None)
         appeal.indicator = new
-        if appeal.is_open:
-            appeal.save(update_fields=["indicator"])
-            _audit(
-                by_user,
-                AuditAction.CARRIED_OVER,
-                appeal,
-                before=before,
-                after={**appeal.snapshot(), **where},
-                at=now,
-            )
-            counts["moved"] += 1
-        elif last is not None and _same(new.value, last.value_before):
-            appeal.save(update_fields=["indicator"])
-            _audit(
-                by_user,
-                AuditAction.CARRIED_OVER,
-                appeal,
-                before=before,
-                after={**appeal.snapshot(), **where},
-                at=now,
-            )
-            if old.code not in rules:
-                rules[old.code] = indicator_rule(old.code)
-            rule, better = rules[old.code]
-            try:
-                _adjust(
-                    appeal.decided_by,
-                    appeal,
-                    appeal.adjusted_value,
-                    rule=rule,
-                    better=better,
-                    now=now,
-                    audit_by=by_user,
-                    carried_over=True,
-                )
-            except RescoreError:
-                _reopen(appeal, by_user, now, where)
-                counts["reopened"] += 1
-                continue
-            counts["reapplied"] += 1
+        moved.append(appeal)
+        if appeal.is_open or (last is not None and _same(new.value, last.value_before)):
+            after = {**appeal.snapshot(), **where}
+            entries.append(_entry(by_user, AuditAction.CARRIED_OVER, appeal, before, after, now))
+            if appeal.is_open:
+                counts["moved"] += 1
+            else:
+                reapply.append(appeal)
         else:
-            _reopen(appeal, by_user, now, where, before=before)
+            entries.append(_reopen(appeal, by_user, now, where, before=before))
             counts["reopened"] += 1
+    if moved:
+        Appeal.objects.bulk_update(moved, CARRY_FIELDS)
+    AuditEntry.objects.bulk_create(entries)
+    if not reapply:
+        return counts
+    batch = _Adjustments(a.indicator_id for a in reapply)
+    rules: dict[str, tuple[Any, str | None]] = {}
+    reopened: list[Appeal] = []
+    reopen_entries: list[AuditEntry] = []
+    for appeal in reapply:
+        code = appeal.indicator.code
+        if code not in rules:
+            rules[code] = indicator_rule(code)
+        rule, better = rules[code]
+        try:
+            _adjust(
+                appeal.decided_by,
+                appeal,
+                appeal.adjusted_value,
+                rule=rule,
+                better=better,
+                now=now,
+                audit_by=by_user,
+                carried_over=True,
+                batch=batch,
+            )
+        except RescoreError:  # the stored result can no longer be rescored: decide again
+            reopen_entries.append(_reopen(appeal, by_user, now, where))
+            reopened.append(appeal)
+            continue
+        counts["reapplied"] += 1
+    batch.flush()
+    if reopened:
+        Appeal.objects.bulk_update(reopened, CARRY_FIELDS)
+        AuditEntry.objects.bulk_create(reopen_entries)
+        counts["reopened"] += len(reopened)
     return counts
 
 
-def _reopen(appeal: Appeal, by_user: Any, now, where: dict, before: dict | None = None) -> None:
-    """Open ``appeal`` again (already moved to its new result) for a new decision."""
+def _reopen(appeal: Appeal, by_user: Any, now, where: dict, before: dict | None = None) -> AuditEntry:
+    """Open ``appeal`` again (already moved to its new result) for a new decision; the caller
+    stores the appeal and the returned audit entry."""
     before = before or appeal.snapshot()
     appeal.status = AppealStatus.OPEN
     appeal.decided_by = None
     appeal.decided_at = None
     appeal.decision_comment = ""
     appeal.adjusted_value = None
-    appeal.save()
-    _audit(by_user, AuditAction.REOPENED, appeal, before=before, after={**appeal.snapshot(), **where}, at=now)
+    return _entry(by_user, AuditAction.REOPENED, appeal, before, {**appeal.snapshot(), **where}, now)
 
 
 def lapse_open_appeals(cycle: Cycle, now=None) -> int:
@@ -369,24 +443,14 @@ def lapse_open_appeals(cycle: Cycle, now=None) -> int:
     for a in open_appeals:
         before = a.snapshot()
         a.status = AppealStatus.LAPSED
-        entries.append(
-            AuditEntry(
-                by=None,
-                at=now,
-                action=AuditAction.LAPSED,
-                object_type="appeal",
-                object_id=str(a.pk),
-                appeal=a,
-                before=before,
-                after=a.snapshot(),
-            )
-        )
+        entries.append(_entry(None, AuditAction.LAPSED, a, before, a.snapshot(), now))
     AuditEntry.objects.bulk_create(entries)
     return len(entries)
 
 
-def _audit(user: Any, action: str, appeal: Appeal, *, before: dict | None, after: dict, at) -> AuditEntry:
-    return AuditEntry.objects.create(
+def _entry(user: Any, action: str, appeal: Appeal, before: dict | None, after: dict, at) -> AuditEntry:
+    """An audit entry about ``appeal``, not yet stored."""
+    return AuditEntry(
         by=user,
         at=at,
         action=action,
@@ -396,3 +460,9 @@ def _audit(user: Any, action: str, appeal: Appeal, *, before: dict | None, after
         before=before,
         after=after,
     )
+
+
+def _audit(user: Any, action: str, appeal: Appeal, *, before: dict | None, after: dict, at) -> AuditEntry:
+    entry = _entry(user, action, appeal, before, after, at)
+    entry.save()
+    return entry

@@ -8,6 +8,7 @@ cycle refuses every change to itself, its runs, scorecards and indicator results
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -126,6 +127,11 @@ def _refuse(closed: tuple[str, str] | None) -> None:
         raise CycleClosed(closed_message(*closed))
 
 
+# Set while ``bulk_update`` runs: it has checked the new parents itself, and Django's ``bulk_update``
+# then moves rows with CASE expressions, which ``update`` otherwise refuses.
+_PARENTS_CHECKED: ContextVar[bool] = ContextVar("parents_checked", default=False)
+
+
 class FrozenWhenClosedQuerySet(models.QuerySet):
     """``update``, ``delete``, ``bulk_create`` and ``bulk_update`` refuse, with ``CycleClosed``, to
     touch a row of a closed cycle or to put a row into one. The model names the way to its cycle
@@ -156,7 +162,7 @@ class FrozenWhenClosedQuerySet(models.QuerySet):
     def update(self, **kwargs):
         _refuse(self.first_closed())
         field = self.model.parent_field
-        for key in (field, f"{field}_id") if field else ():
+        for key in (field, f"{field}_id") if field and not _PARENTS_CHECKED.get() else ():
             if key in kwargs:
                 value = kwargs[key]
                 if not isinstance(value, models.Model | int | str | None):
@@ -179,7 +185,11 @@ class FrozenWhenClosedQuerySet(models.QuerySet):
         objs = list(objs)
         _refuse(self.filter(pk__in=[o.pk for o in objs]).first_closed())
         self.refuse_parents(self._parents_of(objs))
-        return super().bulk_update(objs, fields, *args, **kwargs)
+        checked = _PARENTS_CHECKED.set(True)
+        try:
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        finally:
+            _PARENTS_CHECKED.reset(checked)
 
 
 class FrozenWhenClosed(models.Model):

@@ -300,6 +300,12 @@ def _card_explanation(card: Scorecard) -> dict[str, Any]:
     return out
 
 
+def current_run(period: str, cycle: str | None) -> ScorecardRun | None:
+    """The current run of ``period`` (a label such as ``2026-10``; any cycle unless one is given),
+    with its cycle; None when nothing was computed for it."""
+    return _current_run(period, cycle)
+
+
 def _current_run(period: str, cycle: str | None) -> ScorecardRun | None:
     runs = ScorecardRun.objects.filter(cycle__period=period, superseded=False).select_related("cycle")
     if cycle is not None:
@@ -315,8 +321,19 @@ def load_scorecards(period: str, cycle: str | None = None) -> list[Scorecard]:
     if run is None:
         return []
     records = list(ScorecardRecord.objects.filter(run=run).select_related("agent"))
+    indicators = IndicatorRecord.objects.filter(scorecard__run=run).order_by("scorecard_id", "position")
+    return scorecards_of(run, records, indicators)
+
+
+def scorecards_of(
+    run: ScorecardRun, records: list[ScorecardRecord], indicators: Iterable[IndicatorRecord]
+) -> list[Scorecard]:
+    """The engine's ``Scorecard`` of each of ``run``'s ``records`` (with their agents loaded), with
+    those of ``indicators`` that belong to them, in ``indicators``' order."""
     results: dict[int, dict[str, IndicatorResult]] = {r.pk: {} for r in records}
-    for i in IndicatorRecord.objects.filter(scorecard__run=run).order_by("scorecard_id", "position"):
+    for i in indicators:
+        if i.scorecard_id not in results:
+            continue
         results[i.scorecard_id][i.code] = IndicatorResult(
             code=i.code,
             value=i.value,

@@ -10,6 +10,12 @@ The analysis is the one ``frontdesk text apply`` stores as the ``transcript_auto
 function, the workspace's scheme's ``transcripts:`` rules and the workspace's models (or the shipped
 ones).
 
+The **result of record** is the stored review (``qa_reviews`` / ``qa_items`` of the event store,
+method ``transcript_auto``): its items and score are what fed I-P1 and I-P3, so the page shows
+them, item by item, beside the items of the analysis made now. The marks in the text come from the
+analysis made now. A notice says when no review is stored yet (nothing of it has entered a score),
+or when the items made now differ from the stored ones (the rules or models changed since).
+
 Who may see it: whoever may read the scorecard of the interaction's agent (``permissions.
 can_view_agent``: administrators, HR / directors and auditors everyone; leads and QA reviewers the
 agents of the teams they supervise; an agent only their own interactions). Anything else, an
@@ -61,6 +67,15 @@ FLAGS = {
     "forbidden_phrase": _("A forbidden phrase was used"),
     "slow_reply": _("Slow reply"),
     "ends_worse": _("The customer ended in a worse mood than they began"),
+}
+ITEMS = {
+    "greeting": _("Greeting"),
+    "closing": _("Closing"),
+    "required_phrase": _("Required phrase"),
+    "forbidden_phrase": _("No forbidden phrase"),
+    "reply_latency": _("Replies on time"),
+    "emotion_handling": _("Emotion handling"),
+    "empathy": _("Empathy"),
 }
 PII = {
     "phone": _("phone number"),
@@ -130,6 +145,73 @@ def _interaction(events: Path, interaction_id: str) -> dict[str, Any]:
             t = t.filter(pc.equal(t["interaction_id"], interaction_id))
             return t.slice(t.num_rows - 1).to_pylist()[0]
     return {}
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One item of an automatic review: as stored (``qa_items``) or as analysed now."""
+
+    item_id: str
+    criterion: str
+    score: float | None
+    max: float | None
+    not_applicable: bool
+
+    def same_as(self, other: ReviewItem) -> bool:
+        if self.not_applicable or other.not_applicable:
+            return self.not_applicable == other.not_applicable
+        return _close(self.score, other.score) and _close(self.max, other.max)
+
+
+@dataclass(frozen=True)
+class StoredReview:
+    """The ``transcript_auto`` review of one interaction in the event store: the result of record."""
+
+    review_id: str
+    reviewed_at: datetime | None
+    score: float | None
+    max_score: float | None
+    items: tuple[ReviewItem, ...]
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def _rows_of(events: Path, name: str, filters: list[tuple]) -> list[dict[str, Any]]:
+    """The rows of table ``name`` matching ``filters`` (row groups of other keys are skipped)."""
+    from frontdesk.engine.eventstore import EventStore
+    from frontdesk.engine.tables import table
+
+    schema = table(name).schema
+    parts = [pq.read_table(f, schema=schema, filters=filters) for f in EventStore(events).files(name)]
+    return [row for p in parts if p.num_rows for row in p.to_pylist()]
+
+
+def stored_review(events: Path, interaction_id: str) -> StoredReview | None:
+    """The stored ``transcript_auto`` review of ``interaction_id`` with its items, else None (not
+    analysed by ``frontdesk text apply`` yet). Of several stored rows the last one read stands."""
+    from frontdesk.text.reviews import METHOD, review_id
+
+    rid = review_id(interaction_id)
+    reviews = [
+        r
+        for r in _rows_of(events, "qa_reviews", [("review_id", "=", rid)])
+        if r["method"] == METHOD and r["interaction_id"] in (interaction_id, None)
+    ]
+    if not reviews:
+        return None
+    review = reviews[-1]
+    items: dict[str, ReviewItem] = {}
+    for r in _rows_of(events, "qa_items", [("review_id", "=", rid)]):
+        items[r["item_id"]] = ReviewItem(
+            r["item_id"], r["criterion"] or "", r["score"], r["max"], bool(r["not_applicable"])
+        )
+    return StoredReview(
+        rid, _aware(review["reviewed_at"]), review["score"], review["max_score"], tuple(items.values())
+    )
 
 
 def _agent_of(info: dict[str, Any], rows: list[dict[str, Any]]) -> str | None:
@@ -324,6 +406,64 @@ def _set_name(phrase_set: Any) -> str:
     return (phrase_set.name_zh if zh else phrase_set.name_en) or phrase_set.name_en or phrase_set.id
 
 
+@dataclass(frozen=True)
+class ItemRow:
+    """One line of the page's table of items: the stored result beside the one made now."""
+
+    label: str
+    stored: ReviewItem | None
+    now: ReviewItem | None
+    of_record: bool  # a review is stored (without one there is nothing to differ from)
+
+    @property
+    def differs(self) -> bool:
+        if not self.of_record:
+            return False
+        if self.stored is None or self.now is None:
+            return True
+        return not self.stored.same_as(self.now)
+
+    @property
+    def stored_text(self) -> str:
+        return _item_text(self.stored)
+
+    @property
+    def now_text(self) -> str:
+        return _item_text(self.now)
+
+
+def _item_text(item: ReviewItem | None) -> str:
+    if item is None:
+        return "—"
+    if item.not_applicable:
+        return str(_("not applicable"))
+    return f"{number(item.score, 2)} / {number(item.max)}"
+
+
+def _item_label(item: ReviewItem, names: dict[str, str]) -> str:
+    label = str(ITEMS.get(item.criterion, item.criterion or item.item_id))
+    kind, _sep, set_id = item.item_id.partition(":")
+    if kind in ("required", "forbidden") and set_id:
+        return f"{label}: {names.get(set_id, set_id)}"
+    return label
+
+
+def item_rows(stored: StoredReview | None, now: list[ReviewItem], names: dict[str, str]) -> list[ItemRow]:
+    """The stored items in their order, then the items only the analysis made now has."""
+    live = {i.item_id: i for i in now}
+    held = stored is not None
+    rows = [
+        ItemRow(_item_label(i, names), i, live.get(i.item_id), held) for i in (stored.items if held else ())
+    ]
+    seen = {r.stored.item_id for r in rows}
+    rows += [ItemRow(_item_label(i, names), None, i, held) for i in now if i.item_id not in seen]
+    return rows
+
+
+def _percent(score: float | None, possible: float | None) -> int | None:
+    return round(100 * score / possible) if score is not None and possible else None
+
+
 def transcript_context(interaction_id: str, user: object) -> dict[str, Any]:
     """What the page shows; ``Http404`` for an interaction without a transcript or whose agent
     ``user`` may not see."""
@@ -378,6 +518,15 @@ def transcript_context(interaction_id: str, user: object) -> dict[str, Any]:
     if a.predicted_satisfaction is not None and scale and scale[1] > scale[0]:
         share = max(0.0, min(1.0, (a.predicted_satisfaction - scale[0]) / (scale[1] - scale[0])))
     score, possible = a.score
+    record = stored_review(events, interaction_id)
+    now_items = [ReviewItem(i.item_id, i.criterion, i.score, i.max, i.not_applicable) for i in a.items]
+    rows_of_items = item_rows(record, now_items, names)
+    if record is None:
+        review_state = "missing"
+    elif any(r.differs for r in rows_of_items):
+        review_state = "differs"
+    else:
+        review_state = "same"
     return {
         "interaction_id": interaction_id,
         "info": info,
@@ -398,7 +547,11 @@ def transcript_context(interaction_id: str, user: object) -> dict[str, Any]:
         "satisfaction_percent": None if share is None else round(100 * share),
         "score": score,
         "possible": possible,
-        "score_percent": round(100 * score / possible) if possible else None,
+        "score_percent": _percent(score, possible),
+        "review": record,
+        "review_state": review_state,  # same | differs | missing
+        "review_percent": _percent(record.score, record.max_score) if record is not None else None,
+        "review_items": rows_of_items,
         "satisfaction_text": number(a.predicted_satisfaction, 2),
         "scale_text": f"{number(scale[0])} … {number(scale[1])}" if scale else "",
         "mood_start": mood_of(a.sentiment.start),
