@@ -21,8 +21,7 @@ from frontdesk.engine.development import (
     development_plans,
     review_goals,
 )
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.promotion import shift_period
+from frontdesk.engine.periods import parse_period, shift_period
 from frontdesk.engine.scheme import SchemeError
 from frontdesk.engine.scorecard import IndicatorResult, Scorecard
 from frontdesk.web.appraisal import store
