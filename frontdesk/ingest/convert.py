@@ -131,6 +131,15 @@ def expected_for(table: str, name: str, typ: pa.DataType) -> str:
     return EXPECTED.get(kind, "text")
 
 
+def code_for(table: str, name: str, typ: pa.DataType) -> tuple[str, dict[str, str]]:
+    """The problem code and parameters of a value that is not of its field's type (``expected_for``
+    is the same in English)."""
+    kind = kind_of(table, name, typ)
+    if kind == "enum":
+        return "enum", {"allowed": ", ".join(ENUMS[(table, name)])}
+    return "type", {"kind": kind if kind in EXPECTED else "text"}
+
+
 def check_columns(tm: TableMapping, header: list[str], label: str) -> None:
     """Refuse a file that lacks a source column for a field every row needs."""
     spec = T.TABLES[tm.table]
@@ -166,15 +175,21 @@ def convert(tm: TableMapping, mapping: Mapping, raw: pa.Table, label: str) -> Co
     shown: dict[str, str] = {}  # field -> the source column named in problems
     raw_text: dict[str, pa.Array] = {}
 
-    def report(mask: np.ndarray, column: str, values: pa.Array | None, expected: str, action: str) -> None:
+    def report(
+        mask: np.ndarray,
+        column: str,
+        values: pa.Array | None,
+        expected: str,
+        action: str,
+        code: tuple[str, dict[str, str]] = ("", {}),
+    ) -> None:
         idx = np.flatnonzero(mask)
         if not len(idx):
             return
         vals = values.take(pa.array(idx)).to_pylist() if values is not None else [None] * len(idx)
         for i, v in zip(idx.tolist(), vals, strict=True):
-            problems.append(
-                Problem(label, int(rows[i]), column, None if v is None else str(v), expected, action)
-            )
+            value = None if v is None else str(v)
+            problems.append(Problem(label, int(rows[i]), column, value, expected, action, *code))
 
     for f in spec.schema:
         sources = [s for s in tm.columns.get(f.name, []) if s in header]
@@ -189,7 +204,10 @@ def convert(tm: TableMapping, mapping: Mapping, raw: pa.Table, label: str) -> Co
         mapped = V.map_values(text, tm.values.get(f.name, {}))
         parsed = parser_for(tm.table, f.name, f.type, mapping)(mapped)
         bad = np.asarray(parsed.bad.to_numpy(zero_copy_only=False), dtype=bool)
-        report(bad, sources[0], text, expected_for(tm.table, f.name, f.type), "refused")
+        report(
+            bad, sources[0], text, expected_for(tm.table, f.name, f.type), "refused",
+            code_for(tm.table, f.name, f.type),
+        )  # fmt: skip
         refused |= bad
         typed[f.name] = parsed.values
 
@@ -215,7 +233,10 @@ def convert(tm: TableMapping, mapping: Mapping, raw: pa.Table, label: str) -> Co
                 if pa.types.is_string(out.type) or out.type == pa.null():
                     p = parser_for(tm.table, name, ftype, mapping)(out.cast(pa.string()))
                     bad = np.asarray(p.bad.to_numpy(zero_copy_only=False), dtype=bool)
-                    report(bad, f"{name} = {expr.text}", out, expected_for(tm.table, name, ftype), "refused")
+                    report(
+                        bad, f"{name} = {expr.text}", out, expected_for(tm.table, name, ftype), "refused",
+                        code_for(tm.table, name, ftype),
+                    )  # fmt: skip
                     refused |= bad
                     out = p.values
                 else:
@@ -243,7 +264,7 @@ def convert(tm: TableMapping, mapping: Mapping, raw: pa.Table, label: str) -> Co
             )
         typed[name] = p.values
 
-    # -- personal data in transcripts is masked before it is stored (policy.personal_data) ---------
+    # -- personal data in transcripts and survey comments is masked before storage (policy) ----------
     if tm.table in MASKED_TEXT and mapping.masks_personal_data():
         for name in MASKED_TEXT[tm.table]:
             typed[name] = _masked(typed[name])
@@ -255,7 +276,10 @@ def convert(tm: TableMapping, mapping: Mapping, raw: pa.Table, label: str) -> Co
         needed.append(spec.partition_time)
     for name in dict.fromkeys([*needed, *tm.required]):
         missing = np.asarray(pc.is_null(typed[name]).to_numpy(zero_copy_only=False), dtype=bool) & ~refused
-        report(missing, shown.get(name, name), None, f"a value is required ({tm.table}.{name})", "refused")
+        report(
+            missing, shown.get(name, name), None, f"a value is required ({tm.table}.{name})", "refused",
+            ("required", {"table": tm.table, "field": name}),
+        )  # fmt: skip
         refused |= missing
 
     # -- impossible times and negative amounts, by the stated policy --------------------------------
@@ -274,6 +298,7 @@ def convert(tm: TableMapping, mapping: Mapping, raw: pa.Table, label: str) -> Co
             raw_text.get(later, b),
             f"not before {shown_a} ({earlier})",
             _action(policy),
+            ("time_order", {"earlier_column": shown_a, "earlier": earlier}),
         )
         refused, typed[later] = _apply(policy, wrong, refused, typed[later])
     for name in NON_NEGATIVE.get(tm.table, ()):
@@ -283,8 +308,9 @@ def convert(tm: TableMapping, mapping: Mapping, raw: pa.Table, label: str) -> Co
         neg &= ~unreadable
         if neg.any():
             report(
-                neg, shown.get(name, name), raw_text.get(name, typed[name]), "not negative", _action(policy)
-            )
+                neg, shown.get(name, name), raw_text.get(name, typed[name]), "not negative", _action(policy),
+                ("negative", {}),
+            )  # fmt: skip
             refused, typed[name] = _apply(policy, neg, refused, typed[name])
     if "scale_max" in typed and "score" in typed:
         over = pc.fill_null(pc.greater(typed["score"], typed["scale_max"]), False)
@@ -295,6 +321,7 @@ def convert(tm: TableMapping, mapping: Mapping, raw: pa.Table, label: str) -> Co
             raw_text.get("score", typed["score"]),
             "not above scale_max",
             "refused",
+            ("above_scale", {}),
         )
         refused |= over
 

@@ -3,8 +3,24 @@ what was expected."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
+
+# The kinds of problem (``Problem.code``) and the parameters each one's message takes. The English
+# text is ``Problem.expected``; the web layer renders the code and parameters in the reader's
+# language (frontdesk/web/imports/problems.py), so this package stays free of Django.
+CODES: dict[str, tuple[str, ...]] = {
+    "type": ("kind",),  # kind: timestamp, date, duration, int, float, bool, text
+    "enum": ("allowed",),
+    "required": ("table", "field"),
+    "time_order": ("earlier_column", "earlier"),
+    "negative": (),
+    "above_scale": (),
+    "cell_count": ("expected", "found"),
+    "extra_cells": ("width",),
+    "row": (),  # a row the reader could not split, for another reason (``expected`` says it)
+    "duplicate": ("later_row",),
+}
 
 
 class IngestError(Exception):
@@ -41,6 +57,8 @@ class IngestError(Exception):
 class Problem:
     """One finding about one row. ``action`` is ``refused`` (the row is quarantined), ``flagged``
     (kept and listed) or ``cleared`` (kept with this value emptied, by the impossible-times policy).
+    ``code`` is the kind of problem (``CODES``) and ``params`` the values its message names, so a
+    page can say ``expected`` in another language.
 
     ``row`` counts as a spreadsheet does: the header is row 1, the first record row 2 (for JSON,
     the first record is row 1).
@@ -52,6 +70,9 @@ class Problem:
     value: str | None
     expected: str
     action: str = "refused"
+    code: str = ""
+    params: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    agent_id: str | None = None  # the refused row's agent, when the mapping maps the agent column
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

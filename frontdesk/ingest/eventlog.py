@@ -85,7 +85,16 @@ def events(raw: pa.Table, log: EventLog, mapping: Mapping, label: str) -> tuple[
     reopen, reassign = number(log.reopen_count), number(log.reassignment_count)
     rows = t.column(ROW).to_pylist()
     problems = [
-        Problem(label, rows[i], log.time, t.column(log.time)[i].as_py(), "a date and time", "refused")
+        Problem(
+            label,
+            rows[i],
+            log.time,
+            t.column(log.time)[i].as_py(),
+            "a date and time",
+            "refused",
+            "type",
+            {"kind": "timestamp"},
+        )
         for i, b in enumerate(bad)
         if b
     ]

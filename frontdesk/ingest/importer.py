@@ -8,8 +8,10 @@ refused rows as they were in the source) go to ``<reports>/<batch_id>/``.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -45,6 +47,8 @@ class TableResult:
     replaced: int = 0
     unchanged: int = 0
     unknown_agents: list[str] = field(default_factory=list)
+    # refused rows per agent id, for rows whose agent column could be read (docs/importing.md)
+    refused_by_agent: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -92,6 +96,10 @@ class ImportReport:
                 f"added {t.added:,}, replaced {t.replaced:,}, unchanged {t.unchanged:,}"
                 + (f", duplicates in batch {t.duplicates:,}" if t.duplicates else "")
             )
+            if t.refused_by_agent:
+                top = sorted(t.refused_by_agent.items(), key=lambda x: (-x[1], x[0]))
+                shown = ", ".join(f"{a} {n:,}" for a, n in top[:10]) + (" …" if len(top) > 10 else "")
+                lines.append(f"  refused rows by agent: {shown}")
             if t.unknown_agents:
                 shown = ", ".join(t.unknown_agents[:10]) + (" …" if len(t.unknown_agents) > 10 else "")
                 lines.append(f"  {len(t.unknown_agents):,} agents not in the roster (agents table): {shown}")
@@ -208,6 +216,9 @@ def import_files(
         done_bytes += info["size"]
         if progress:
             progress(done_bytes, total_bytes)
+    masks = mapping.masks_personal_data()
+    if masks:  # a refused cell may be a phone number or an e-mail: reports keep it masked
+        problems[:] = [_masked_problem(p) for p in problems]
     if strict and any(p.action == "refused" for p in problems):
         first = next(p for p in problems if p.action == "refused")
         raise IngestError(
@@ -251,8 +262,14 @@ def import_files(
         elif not dry_run:
             report.state = "nothing-new"
     report.finished_at = _now()
-    report.report_dir = write_report(report, quarantine, reports)
+    report.report_dir = write_report(report, quarantine, reports, mask=masks)
     return report
+
+
+def _masked_problem(p: Problem) -> Problem:
+    from frontdesk.text.pii import mask_text
+
+    return dataclasses.replace(p, value=mask_text(p.value)) if p.value else p
 
 
 def _import_source(
@@ -292,7 +309,7 @@ def _import_source(
                 quarantine,
             )
     for row, reason in src.broken_rows:
-        problems.append(Problem(src.label, row, "(row)", None, reason, "refused"))
+        problems.append(Problem(src.label, row, "(row)", None, reason, "refused", *_row_code(reason)))
         for t in tables:
             results[t].refused += 1
     if log_tables and log_chunks:
@@ -313,6 +330,19 @@ def _import_source(
                 mask = np.isin(raw.column(ROW).to_numpy(), list(rows))
                 quarantine.append((src.label, raw.filter(pa.array(mask)), _by_row(bad)))
     return n
+
+
+_CELL_COUNT = re.compile(r"expected (\d+) cells, found (\d+)")
+_EXTRA_CELLS = re.compile(r"cells beyond the (\d+) named columns")
+
+
+def _row_code(reason: str) -> tuple[str, dict[str, str]]:
+    """The problem code of a row the reader could not split into cells (readers.py's reasons)."""
+    if m := _CELL_COUNT.fullmatch(reason):
+        return "cell_count", {"expected": m.group(1), "found": m.group(2)}
+    if m := _EXTRA_CELLS.fullmatch(reason):
+        return "extra_cells", {"width": m.group(1)}
+    return "row", {}
 
 
 def _by_row(problems: list[Problem]) -> dict[int, list[Problem]]:
@@ -337,12 +367,30 @@ def _keep(
     r.read += conv.data.num_rows + conv.skipped
     r.refused += int(conv.refused.sum())
     r.accepted += int((~conv.refused).sum())
-    problems.extend(conv.problems)
+    problems.extend(_with_agents(conv, t, r))
     accepted[t].append(conv.data.filter(pa.array(~conv.refused)))
     if conv.refused.any():
         bad_rows = conv.data.column(ROW).filter(pa.array(conv.refused))
         mask = pa.compute.is_in(raw.column(ROW), value_set=bad_rows)
         quarantine.append((src.label, raw.filter(mask), _by_row(conv.problems)))
+
+
+def _with_agents(conv: Converted, t: str, result: TableResult) -> list[Problem]:
+    """``conv``'s problems, each of a refused row naming that row's agent (when the mapping maps
+    the agent column and the cell was read); the refused rows counted per agent in ``result``."""
+    col = "subject_agent_id" if t == "ratings_360" else "agent_id"
+    if not conv.refused.any() or col not in conv.data.column_names or t == "agents":
+        return conv.problems
+    refused = pa.array(conv.refused)
+    rows = conv.data.column(ROW).filter(refused).to_pylist()
+    agents = conv.data.column(col).filter(refused).to_pylist()
+    agent_of = {row: agent for row, agent in zip(rows, agents, strict=True) if agent}
+    for agent in agent_of.values():
+        result.refused_by_agent[agent] = result.refused_by_agent.get(agent, 0) + 1
+    return [
+        dataclasses.replace(p, agent_id=agent_of.get(p.row)) if p.row in agent_of else p
+        for p in conv.problems
+    ]
 
 
 def _dedupe(t: str, parts: list[pa.Table], result: TableResult, problems: list[Problem]) -> pa.Table:
@@ -371,11 +419,9 @@ def _dedupe(t: str, parts: list[pa.Table], result: TableResult, problems: list[P
     for pos, row, last in dup:
         drop[pos] = True
         key = ", ".join(str(key_of.column(k)[pos].as_py()) for k in spec.key)
-        problems.append(
-            Problem(
-                "(batch)", int(row), spec.key[0], key, f"a later row ({last}) has the same key", "replaced"
-            )
-        )
+        why = f"a later row ({last}) has the same key"
+        code = ("duplicate", {"later_row": str(last)})
+        problems.append(Problem("(batch)", int(row), spec.key[0], key, why, "replaced", *code))
     result.duplicates = int(drop.sum())
     return data.filter(pa.array(~drop)).select(spec.schema.names)
 
@@ -414,23 +460,39 @@ def _same_inputs(
 
 
 def write_report(
-    report: ImportReport, quarantine: list[tuple[str, pa.Table, dict[int, list[Problem]]]], reports: Path
+    report: ImportReport,
+    quarantine: list[tuple[str, pa.Table, dict[int, list[Problem]]]],
+    reports: Path,
+    *,
+    mask: bool = True,
 ) -> Path:
-    """``report.json``, ``report.txt`` and (when rows were refused) ``quarantine.csv``."""
+    """``report.json``, ``report.txt`` and (when rows were refused) ``quarantine.csv``, whose cells
+    are masked (phones, ID cards, bank cards, e-mails) unless ``mask`` is false."""
     folder = reports / (report.batch_id if report.state != "dry-run" else f"{report.batch_id}-dry-run")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "report.json").write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1), "utf-8")
     (folder / "report.txt").write_text(report.text(), "utf-8")
     if quarantine:
-        write_quarantine(folder / "quarantine.csv", quarantine)
+        write_quarantine(folder / "quarantine.csv", quarantine, mask=mask)
     return folder
 
 
-def write_quarantine(path: Path, parts: list[tuple[str, pa.Table, dict[int, list[Problem]]]]) -> None:
+def write_quarantine(
+    path: Path, parts: list[tuple[str, pa.Table, dict[int, list[Problem]]]], *, mask: bool = True
+) -> None:
     """The refused rows as they were in the source, after three columns saying where and why.
 
-    UTF-8 with a BOM, so Excel opens Chinese text correctly.
+    With ``mask`` (``policy.personal_data = "mask"``), every source cell has its phone numbers,
+    ID-card numbers, bank cards and e-mail addresses replaced by ``[PHONE]``, ``[ID]``, ``[CARD]``,
+    ``[EMAIL]`` (frontdesk.text.pii); ``_file``, ``_row``, ``_problems`` and the headers are kept
+    as they are, so the row can still be found and corrected in the source. UTF-8 with a BOM, so
+    Excel opens Chinese text correctly.
     """
+    from frontdesk.text.pii import mask_text
+
+    def cell(v: Any) -> Any:
+        return mask_text(v) if mask and isinstance(v, str) else v
+
     header: list[str] = []
     for _, t, _ in parts:
         for c in t.column_names:
@@ -447,7 +509,7 @@ def write_quarantine(path: Path, parts: list[tuple[str, pa.Table, dict[int, list
                     continue
                 seen.add((label, row))
                 why = "; ".join(f"{p.column}: {p.expected}" for p in by_row.get(row, []))
-                w.writerow([label, row, why, *[cols[c][i] if c in cols else None for c in header]])
+                w.writerow([label, row, why, *[cell(cols[c][i]) if c in cols else None for c in header]])
 
 
 def _now() -> str:

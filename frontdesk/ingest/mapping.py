@@ -22,7 +22,7 @@ from frontdesk.ingest.readers import FORMATS, ReadOptions
 POLICIES = {
     "impossible_times": ("refuse", "flag", "clear"),
     "unknown_agents": ("list", "refuse"),
-    "personal_data": ("mask", "keep"),  # transcripts' phone, ID-card, bank-card numbers and e-mails
+    "personal_data": ("mask", "keep"),  # phones, ID cards, bank cards, e-mails in text, reports, quarantine
 }
 TABLE_KEYS = ("columns", "values", "constants", "derived", "required", "records", "skip_empty")
 EVENT_LOG_KEYS = (
@@ -99,7 +99,8 @@ class Mapping:
         return self.policy.get("impossible_times", "refuse")
 
     def masks_personal_data(self) -> bool:
-        """Whether transcript text is masked before it is stored (``policy.personal_data``, default mask)."""
+        """Whether personal data is masked before it is stored: transcript text, survey comments, the
+        quarantine file and problem values (``policy.personal_data``, default mask)."""
         return self.policy.get("personal_data", "mask") == "mask"
 
     def with_timezone(self, tz: str | None) -> Mapping:

@@ -336,6 +336,10 @@ PAGES: dict[str, list[tuple[str, str, dict, dict]]] = {
         ("post", f"/api/imports/{NO_BATCH}/undo", {}, expect(401, 401, 401, 401, 401))
     ],
     "api/webhooks/events": [("post", "/api/webhooks/events", {}, expect(401, 401, 401, 401, 401))],
+    "api/surveys/links": [("post", "/api/surveys/links", {}, expect(401, 401, 401, 401, 401))],
+    "api/surveys/links/<link_id>": [
+        ("get", "/api/surveys/links/{survey_link}", {}, expect(401, 401, 401, 401, 401))
+    ],
     "admin/": [("get", "/admin/", {}, expect(302, 302, 302, 302, 302))],  # non-staff: the admin sign-in
 }
 
@@ -422,6 +426,29 @@ API: dict[tuple[str, str], list[tuple[str, dict | None, dict]]] = {
         ("/api/webhooks/events", WEBHOOK_BODY, expect(401, 403, 403, 200, 403)),
         ("/api/webhooks/events", {"table": "nope", "rows": [{}]}, expect(401, 403, 403, 400, 403)),
     ],
+    # Survey links (api/surveys.py): as /feedback/surveys/, administrators, directors and leads (own
+    # teams' agents); the store gives I0-A001, I1-A002 (T1) and I2-A004 (T2) their agents.
+    ("post", "/api/surveys/links"): [
+        ("/api/surveys/links", {"interaction_ids": ["I0-A001"]}, expect(401, 403, 201, 201, 403)),
+        ("/api/surveys/links", {"interaction_ids": ["I2-A004"]}, expect(401, 403, 404, 201, 403)),
+        (
+            "/api/surveys/links",
+            {"agent_id": "A004", "interaction_ids": ["X-9"]},
+            expect(401, 403, 404, 201, 403),
+        ),
+        (
+            "/api/surveys/links",
+            {"agent_id": "A001", "interaction_ids": ["I1-A002"]},
+            expect(401, 403, 400, 400, 403),
+        ),
+        ("/api/surveys/links", {"interaction_ids": ["NOPE"]}, expect(401, 403, 404, 404, 403)),
+        ("/api/surveys/links", {"interaction_ids": []}, expect(401, 422, 422, 422, 422)),
+    ],
+    ("get", "/api/surveys/links/{link_id}"): [
+        ("/api/surveys/links/{survey_link}", None, expect(401, 403, 200, 200, 403)),
+        ("/api/surveys/links/{other_survey_link}", None, expect(401, 403, 404, 200, 403)),
+        ("/api/surveys/links/999999", None, expect(401, 403, 404, 404, 403)),
+    ],
     ("post", "/api/cycles/{period}/{kind}/transition"): [
         ("/api/cycles/2026-10/monthly/transition", {"to": "published"}, expect(401, 403, 403, 200, 403)),
         ("/api/cycles/1999-01/monthly/transition", {"to": "published"}, expect(401, 403, 403, 404, 403)),
@@ -472,7 +499,18 @@ def world(in_review, settings, tmp_path) -> dict[str, str]:
         "other_result": str(result("A004", "first_response")),
         "scheme_version": load_scheme(tmp_path / "schemes" / "default.yaml").version_id,
         **route_world(),
+        **survey_links(),
     }
+
+
+def survey_links() -> dict[str, str]:
+    """{survey_link}: a link of A001 (route_world's); {other_survey_link}: one of A004 (team T2)."""
+    from frontdesk.web.appraisal.models import Agent
+    from frontdesk.web.feedback import surveys
+
+    [other] = surveys.issue(Agent.objects.get(pk="A004"), ["I2-A004"])
+    own = surveys.SurveyLink.objects.get(agent_id="A001", interaction_id="I-1")
+    return {"survey_link": str(own.pk), "other_survey_link": str(other.link.pk)}
 
 
 def client_for(role: str) -> Client:

@@ -30,6 +30,7 @@ from frontdesk.web.api.schemas import (
     TransitionIn,
     TransitionOut,
 )
+from frontdesk.web.api.surveys import router as surveys_router
 from frontdesk.web.api.tokens import TokenAuth
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.evidence import EvidenceUnavailable, indicator_evidence
@@ -56,6 +57,7 @@ api = NinjaAPI(
 
 api.add_router("/appeals", appeals_router)  # list, one, file, decide (api/appeals.py)
 api.add_router("/", imports_router)  # imports: upload, list, one, undo; webhooks/events (api/imports.py)
+api.add_router("/", surveys_router)  # survey links: request, one link's status (api/surveys.py)
 
 NOT_VISIBLE = "no scorecards you may see for this agent and period"
 REFUSED = {401: Error, 404: Error}

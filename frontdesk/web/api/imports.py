@@ -21,6 +21,7 @@ from frontdesk.ingest import IngestError
 from frontdesk.web.api.schemas import Error
 from frontdesk.web.appraisal.permissions import may_import_data
 from frontdesk.web.imports import service
+from frontdesk.web.imports.problems import localized
 
 router = Router(tags=["imports"])
 
@@ -34,6 +35,11 @@ class ImportProblemOut(Schema):
     value: str | None = None
     expected: str
     action: str
+    code: str = ""
+    params: dict[str, str] = Field(default_factory=dict)
+    message: str = Field(
+        "", description="file, row, column, value, expected and action in the caller's language"
+    )
 
 
 class ImportReportOut(Schema):
@@ -99,6 +105,7 @@ def _refused(e: Exception) -> HttpError:
 
 def _report(report: Any, notes: list[str]) -> dict[str, Any]:
     doc = service.report_json(report)
+    doc["problems"] = localized(doc["problems"])  # in the language of Accept-Language
     doc["notes"] = notes
     return doc
 

@@ -1,20 +1,27 @@
 """Post-contact survey links (MISSION M2): one link per interaction, CSAT (1–5) and NPS (0–10),
-answered once before it expires, landing in the event store's ``surveys`` table at once."""
+answered once before it expires, landing in the event store's ``surveys`` table at once. The
+customer's comment is stored masked (phones, ID cards, bank cards, e-mails) unless the workspace's
+``[policy] personal_data`` is ``keep``."""
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from frontdesk.text.pii import mask_text
 from frontdesk.web.appraisal.models import Agent
 from frontdesk.web.feedback.campaigns import AnswerError
 from frontdesk.web.feedback.events import atomic_with_events
 from frontdesk.web.feedback.models import SurveyLink
 from frontdesk.web.feedback.tokens import digest, new_token
+from frontdesk.workspace import SETTINGS_FILE
 
 CSAT_SCALE = 5
 NPS_SCALE = 10
@@ -53,6 +60,56 @@ def issue(
     return out
 
 
+def masks_personal_data() -> bool:
+    """Whether the web app masks personal data in what it stores itself (a customer's comment):
+    the workspace's ``[policy] personal_data`` in ``frontdesk.toml``, ``mask`` unless it says ``keep``,
+    as a mapping's ``policy.personal_data`` does for imports (docs/importing.md)."""
+    root = getattr(settings, "WORKSPACE", None)
+    if root is None:
+        return True
+    try:
+        doc = tomllib.loads((Path(root) / SETTINGS_FILE).read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return True
+    policy = doc.get("policy")
+    return not (isinstance(policy, dict) and policy.get("personal_data") == "keep")
+
+
+def interaction_agents(interaction_ids: Iterable[str]) -> dict[str, str | None]:
+    """The agent of each of ``interaction_ids`` found in the event store's ``interactions`` (the
+    last stored row of an id wins, as in the engine); ids not in the store are left out. Parquet
+    statistics skip the row groups of other interactions, so this does not read the whole table."""
+    root = getattr(settings, "WORKSPACE", None)
+    wanted = sorted(set(interaction_ids))
+    if root is None or not wanted:
+        return {}
+    import pyarrow.parquet as pq
+
+    from frontdesk.engine.eventstore import EventStore
+    from frontdesk.engine.tables import table
+
+    schema = table("interactions").schema
+    found: dict[str, str | None] = {}
+    for f in EventStore(Path(root) / "events").files("interactions"):
+        t = pq.read_table(
+            f,
+            schema=schema,
+            columns=["interaction_id", "agent_id"],
+            filters=[("interaction_id", "in", wanted)],
+        )
+        found.update(
+            zip(t.column("interaction_id").to_pylist(), t.column("agent_id").to_pylist(), strict=True)
+        )
+    return found
+
+
+def status_of(link: SurveyLink, now: datetime | None = None) -> str:
+    """``answered``, ``expired`` or ``open``."""
+    if link.answered_at is not None:
+        return "answered"
+    return "expired" if (now or timezone.now()) >= link.expires_at else "open"
+
+
 def link_for_token(token: str) -> SurveyLink | None:
     return SurveyLink.objects.filter(token_digest=digest(token)).select_related("agent").first()
 
@@ -79,9 +136,12 @@ def answer(
     if nps is not None and not 0 <= nps <= NPS_SCALE:
         raise AnswerError("invalid", f"recommendation must be between 0 and {NPS_SCALE}")
     base = {"interaction_id": link.interaction_id, "agent_id": link.agent_id, "submitted_at": now}
+    comment = comment.strip()
+    if comment and masks_personal_data():
+        comment = mask_text(comment)
     rows = [
         {**base, "survey_id": f"WS{link.pk}-csat", "kind": "csat", "score": float(csat),
-         "scale_max": float(CSAT_SCALE), "comment": comment.strip() or None},
+         "scale_max": float(CSAT_SCALE), "comment": comment or None},
     ]  # fmt: skip
     if nps is not None:
         rows.append(

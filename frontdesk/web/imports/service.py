@@ -13,6 +13,8 @@ import hashlib
 import json
 import re
 import secrets
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +35,7 @@ from frontdesk.ingest import (
 )
 from frontdesk.ingest.readers import open_source
 from frontdesk.ingest.vendors import Prepared, prepare, snake
+from frontdesk.text.pii import mask_text
 
 MAX_BYTES = 50 * 2**20  # an upload's size limit unless settings.FRONTDESK_IMPORT_MAX_BYTES says otherwise
 MAX_MAPPING_BYTES = 256 * 2**10
@@ -486,8 +489,41 @@ def import_events(body: dict[str, Any], user: Any) -> Any:
     path = folder / f"{preset}-{hashlib.sha256(data).hexdigest()[:16]}.json"
     if len(data) > max_bytes():
         raise ImportRefused(f"the delivery is larger than the limit of {max_bytes() // 2**20} MB", 413)
-    if not path.exists():
+    masks = mapping_for(preset, None, None).masks_personal_data()
+    if masks:
+        # The import reads the delivery as sent (same bytes, same SHA-256: a repeated delivery is
+        # recognised); the copy kept afterwards, and nothing prepared from it, holds personal data.
         path.write_bytes(data)
-    run = run_import([path], preset, None, tables, tz, dry_run=False, workdir=folder / "prepared")
+        workdir = Path(tempfile.mkdtemp(prefix=".prepared-", dir=folder))
+    elif not path.exists():
+        path.write_bytes(data)
+    try:
+        run = run_import(
+            [path], preset, None, tables, tz, dry_run=False, workdir=workdir if masks else folder / "prepared"
+        )
+    finally:
+        if masks:
+            shutil.rmtree(workdir, ignore_errors=True)
+            _write_atomic(
+                path, json.dumps(masked_json(doc), ensure_ascii=False, sort_keys=True).encode("utf-8")
+            )
     _remember(run.report, _username(user), "webhook", run.prepared.notes)
     return run.report
+
+
+def masked_json(value: Any) -> Any:
+    """``value`` (parsed JSON) with every text's phone numbers, ID-card numbers, bank cards and
+    e-mail addresses replaced by ``[PHONE]``, ``[ID]``, ``[CARD]``, ``[EMAIL]``; keys kept."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, list):
+        return [masked_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: masked_json(v) for k, v in value.items()}
+    return value
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)

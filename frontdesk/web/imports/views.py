@@ -21,6 +21,7 @@ from frontdesk.engine.tables import TABLES
 from frontdesk.ingest import IngestError, preset_names
 from frontdesk.web.appraisal.permissions import may_import_data
 from frontdesk.web.imports import service
+from frontdesk.web.imports.problems import localized
 
 STATES = {
     "committed": gettext_lazy("committed"),
@@ -89,6 +90,8 @@ def upload_detail(request: HttpRequest, upload_id: str) -> HttpResponse:
     preview = service.preview(up, _form(request)) if request.method == "POST" else service.stored_preview(up)
     if preview is None:
         preview = service.preview(up, {})
+    if preview.get("report"):
+        preview["report"]["problems"] = localized(preview["report"].get("problems") or [])
     context = {"upload": up, "preview": preview, "states": STATES, **_choices()}
     return render(request, "imports/upload.html", context)
 
@@ -122,7 +125,7 @@ def batch_detail(request: HttpRequest, batch_id: str) -> HttpResponse:
     context = {
         "detail": detail,
         "report": report,
-        "problems": (report.get("problems") or [])[: service.PREVIEW_PROBLEMS],
+        "problems": localized((report.get("problems") or [])[: service.PREVIEW_PROBLEMS]),
         "problems_total": len(report.get("problems") or []),
         "may_undo": detail["state"] == "committed",
         "states": STATES,
