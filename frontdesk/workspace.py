@@ -25,6 +25,9 @@ SETTINGS_FILE = "frontdesk.toml"
 ENV_VAR = "FRONTDESK_WORKSPACE"
 
 
+PERSONAL_DATA = ("mask", "keep")  # [policy] personal_data: what the app does with what it stores itself
+
+
 class WorkspaceError(RuntimeError):
     """A workspace that is missing or unusable; the message says what to do."""
 
@@ -53,6 +56,12 @@ class Workspace:
     @property
     def timezone(self) -> str:
         return str(self.settings.get("organisation", {}).get("timezone", "Asia/Shanghai"))
+
+    @property
+    def masks_personal_data(self) -> bool:
+        """``[policy] personal_data`` is ``mask`` (the default): phones, ID cards, bank cards and
+        e-mails in what the web app stores itself (survey comments) become tokens."""
+        return self.settings.get("policy", {}).get("personal_data", "mask") == "mask"
 
     @property
     def is_demo(self) -> bool:
@@ -153,4 +162,12 @@ def open_workspace(root: Path) -> Workspace:
         data = tomllib.loads(settings.read_text("utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise WorkspaceError(f"{settings}: {e}") from None
+    policy = data.get("policy", {})
+    if not isinstance(policy, dict):
+        raise WorkspaceError(f"{settings}: [policy] must be a table")
+    if policy.get("personal_data", "mask") not in PERSONAL_DATA:
+        raise WorkspaceError(
+            f"{settings}: [policy] personal_data = {policy['personal_data']!r}: "
+            f"must be one of {', '.join(PERSONAL_DATA)}"
+        )
     return Workspace(root=root, settings=data)

@@ -44,3 +44,17 @@ def test_a_bad_calendar_in_settings_names_the_file_and_field(tmp_path):
 def test_an_unknown_folder_is_not_a_workspace(tmp_path):
     with pytest.raises(WorkspaceError, match="not a Frontdesk workspace"):
         open_workspace(tmp_path)
+
+
+def test_the_personal_data_policy_is_read_and_checked(tmp_path):
+    ws = init_workspace(tmp_path / "w")
+    assert ws.masks_personal_data, "masking is the default"
+    settings = ws.root / "frontdesk.toml"
+    base = settings.read_text()
+    settings.write_text(base + '\n[policy]\npersonal_data = "keep"\n')
+    assert not open_workspace(ws.root).masks_personal_data
+    settings.write_text(base + '\n[policy]\npersonal_data = "hide"\n')
+    with pytest.raises(
+        WorkspaceError, match=r"frontdesk.toml: \[policy\] personal_data = 'hide': must be one of mask, keep"
+    ):
+        open_workspace(ws.root)

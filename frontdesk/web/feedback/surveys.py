@@ -5,7 +5,6 @@ customer's comment is stored masked (phones, ID cards, bank cards, e-mails) unle
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,7 +20,7 @@ from frontdesk.web.feedback.campaigns import AnswerError
 from frontdesk.web.feedback.events import atomic_with_events
 from frontdesk.web.feedback.models import SurveyLink
 from frontdesk.web.feedback.tokens import digest, new_token
-from frontdesk.workspace import SETTINGS_FILE
+from frontdesk.workspace import WorkspaceError, open_workspace
 
 CSAT_SCALE = 5
 NPS_SCALE = 10
@@ -68,11 +67,9 @@ def masks_personal_data() -> bool:
     if root is None:
         return True
     try:
-        doc = tomllib.loads((Path(root) / SETTINGS_FILE).read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return True
-    policy = doc.get("policy")
-    return not (isinstance(policy, dict) and policy.get("personal_data") == "keep")
+        return open_workspace(Path(root)).masks_personal_data
+    except WorkspaceError:
+        return True  # an unreadable or invalid setting never unmasks
 
 
 def interaction_agents(interaction_ids: Iterable[str]) -> dict[str, str | None]:
