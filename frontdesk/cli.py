@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from frontdesk.cli_options import period_option, workspace_option
+from frontdesk.effect_cli import register as register_effect
 from frontdesk.engine.catalog import builtin_catalog
 from frontdesk.engine.periods import Period, parse_period
 from frontdesk.engine.scheme import SchemeError, load_scheme
@@ -138,11 +139,11 @@ def _check_start(start: str | None) -> None:
 
 
 def _periods_with_data(ws: Workspace) -> list[Period]:
-    """Every month that has interactions in the event store, oldest first."""
-    folder = ws.store().folder("interactions")
+    """Every month that has interactions in the event store, oldest first: months with committed
+    files only (a month whose files were all undone or retired by an import has no rows)."""
+    parts = {f.parent.name for f in ws.store().files("interactions")}
     out = []
-    for d in sorted(folder.glob("month=*")) if folder.exists() else []:
-        label = d.name.split("=", 1)[1]
+    for label in sorted(p.split("=", 1)[1] for p in parts if p.startswith("month=")):
         try:
             out.append(parse_period(label))
         except ValueError:
@@ -187,6 +188,7 @@ def _compute(ws: Workspace, periods: list[Period], engine_name: str = "duckdb") 
         store.register_indicator_names(
             {c: {"en": i.name_en, "zh": i.name_zh} for c, i in builtin_catalog().items()}
         )
+        engine.prepare_periods(periods, ws.timezone)  # stored months of every period, in one build
         bar, update = _progress("computing")
         with bar:
             for i, period in enumerate(periods):
@@ -631,6 +633,7 @@ def demo(
 
 
 register_review(main)
+register_effect(main)
 register_results(main)
 register_token(main)
 register_import(main)

@@ -532,10 +532,17 @@ def evidence_query(
     return EvidenceQuery(dialects.to_dialect(query, dialect), dialects.to_dialect(count, dialect), labels)
 
 
+_view_sql_cache: dict[tuple[str, str], str] = {}
+
+
 def view_sql(view: View, dialect: str = SOURCE_DIALECT) -> str:
-    """A view's SQL with macros expanded, in ``dialect``."""
-    try:
-        tree = sqlglot.parse_one(view.sql, read=SOURCE_DIALECT)
-    except sqlglot.errors.ParseError as e:
-        raise CompileError(f"view {view.name}: not valid SQL: {e}") from None
-    return dialects.to_dialect(_expand_macros(tree), dialect)
+    """A view's SQL with macros expanded, in ``dialect`` (remembered: every engine registers the
+    views, and transpiling them costs a few tenths of a second)."""
+    key = (view.sql, dialect)
+    if key not in _view_sql_cache:
+        try:
+            tree = sqlglot.parse_one(view.sql, read=SOURCE_DIALECT)
+        except sqlglot.errors.ParseError as e:
+            raise CompileError(f"view {view.name}: not valid SQL: {e}") from None
+        _view_sql_cache[key] = dialects.to_dialect(_expand_macros(tree), dialect)
+    return _view_sql_cache[key]

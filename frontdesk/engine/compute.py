@@ -10,7 +10,7 @@ from frontdesk.engine.catalog import Indicator, builtin_catalog
 from frontdesk.engine.engines import DuckDBEngine, Engine
 from frontdesk.engine.eventstore import EventStore
 from frontdesk.engine.periods import Period
-from frontdesk.engine.quality import QualityReport, annotate_scorecards, quality_report, survey_min_n
+from frontdesk.engine.quality import AgentFlags, annotate_scorecards, scorecard_flags, survey_min_n
 from frontdesk.engine.ratings360 import attach_ratings_360, ratings_360_codes
 from frontdesk.engine.scheme import Scheme
 from frontdesk.engine.scorecard import Scorecard
@@ -48,7 +48,8 @@ def compute_scorecards(
     quality: bool = True,
 ) -> list[Scorecard]:
     """Every agent's scorecard for ``period``: one grouped query per source table, then scoring;
-    with ``quality``, the data-quality report's agent-level flags are added (they change no score)."""
+    with ``quality``, the data-quality report's agent-level flags are added (they change no score;
+    only the parts of the report that flag a scorecard are computed, see ``scorecard_flags``)."""
     catalog = catalog if catalog is not None else builtin_catalog()
     own = engine is None
     eng = engine or DuckDBEngine(store)
@@ -63,30 +64,30 @@ def compute_scorecards(
         inds = [catalog[c] for c in codes]
         agents = agents_in_period(eng.agents(), period)
         measures = eng.measures(inds, period, timezone, agent_ids=[a.agent_id for a in agents])
-        report = _quality(eng, store, period, timezone, scheme, catalog) if quality else None
+        flags = _quality_flags(eng, store, period, timezone, scheme, catalog) if quality else None
     finally:
         if own:
             eng.close()
     cards = score_period(agents, measures, scheme, catalog, period.label, period.cycle)
     if ratings_360_codes(scheme, period.cycle, catalog):
         attach_ratings_360(cards, measures, scheme)
-    if report is not None:
-        annotate_scorecards(cards, report)
+    if flags is not None:
+        annotate_scorecards(cards, flags)
     return cards
 
 
-def _quality(
+def _quality_flags(
     eng: Engine,
     store: EventStore,
     period: Period,
     timezone: str,
     scheme: Scheme,
     catalog: Mapping[str, Indicator],
-) -> QualityReport:
-    """The period's data-quality report (docs/data-quality.md), on DuckDB whatever the engine."""
+) -> dict[str, AgentFlags]:
+    """The period's data-quality flags per agent (docs/data-quality.md), on DuckDB whatever the engine."""
     duck = eng if eng.dialect == "duckdb" else DuckDBEngine(store)
     try:
-        return quality_report(duck, period, timezone, min_n=survey_min_n(scheme, catalog))
+        return scorecard_flags(duck, period, timezone, min_n=survey_min_n(scheme, catalog))
     finally:
         if duck is not eng:
             duck.close()

@@ -14,13 +14,32 @@ the rows (``STORED_BUSINESS``), computed with the built-in calendars.
 
 Freshness: a month is fresh when the fingerprint it was built with equals the current one, a hash
 of the source tables' committed files (path, size, modification time), the view's parameters, the
-time zone, the built-in calendars and this module's version. Any change to a source table (a write, an import committed or undone, a file
-rewritten in place) changes the fingerprint, so every month of the view becomes stale; months are
-rebuilt when a period that needs them is computed (:func:`ensure`), or all at once with
-:func:`refresh`. Why every month: the reply to a wait may come in any later month and the
-contact of a reopening may have been created in any earlier one, so a write to one month can
-change the episodes of any other. The write path (:func:`on_write`) also drops the state file of
-the views that read the written table, so no stale month survives a clock that does not tick.
+time zone, the built-in calendars and this module's version. Any change to a source table (a
+write, an import committed or undone, a file rewritten in place) changes the fingerprint of the
+months it can change; months are rebuilt when a period that needs them is computed
+(:func:`ensure`, :func:`ensure_months`), or all at once with :func:`refresh`.
+
+Which months a write can change (why the stale set is what it is):
+
+- ``response_episodes``: every month. An episode of a contact created in month M is answered by
+  the first human reply after it, in ``interaction_events`` or ``messages`` of any later month
+  (there is no reply horizon any more, docs/indicators.md), and a reopening in month M takes its
+  owner, channel and priority from the contact, created in any earlier month. So a write to
+  ``interactions`` of month M can change episodes of M and of every later month (the contact's
+  reopenings), and a write to ``interaction_events`` or ``messages`` of month M episodes of M
+  and of every earlier month (the contact's creation, its earlier reopenings). Which months it is
+  depends on the written rows' interaction ids, not on the written partition, so no bound by
+  partition is safe: one fingerprint over all source files, and :func:`on_write` drops the state.
+- ``contact_outcomes``: a month reads ``interactions`` created from its start to ``HORIZON_DAYS``
+  past its end (the view's ``scope`` and ``later``; a repeat contact is later, within the window
+  of ≤ 31 days) and nothing earlier. So its fingerprint counts only the ``interactions`` files of
+  the UTC partitions overlapping that window (``SPECS[…].windowed``; partitions are by
+  ``created_at``), plus all of ``agents`` and ``teams`` (business seconds, team of the contact).
+  A write to ``interactions`` of UTC month M then makes stale only the local months whose window
+  overlaps M: M's own months and those up to ~two months before it, not the whole history.
+  ``EventStore.write`` always adds new file names, so the changed listing changes those months'
+  fingerprints without :func:`on_write` dropping the state (which it still does for the other
+  sources).
 
 The rows are exactly those of the view's SQL in ``catalog/views.yaml`` (the conformance suite
 compares DuckDB reading these files with Spark and PostgreSQL computing the SQL). The build runs
@@ -36,7 +55,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -55,6 +74,9 @@ class DerivedSpec:
     sources: tuple[str, ...]
     period_column: str
     month_sources: tuple[str, ...]  # tables whose month partitions say which months exist
+    # Sources a month reads only from its start to HORIZON_DAYS past its end (by partition time):
+    # a month's fingerprint counts only their partitions overlapping that window.
+    windowed: tuple[str, ...] = ()
 
 
 SPECS: dict[str, DerivedSpec] = {
@@ -66,7 +88,11 @@ SPECS: dict[str, DerivedSpec] = {
         ("interactions", "interaction_events"),
     ),
     "contact_outcomes": DerivedSpec(
-        "contact_outcomes", ("interactions", "agents", "teams"), "created_at", ("interactions",)
+        "contact_outcomes",
+        ("interactions", "agents", "teams"),
+        "created_at",
+        ("interactions",),
+        windowed=("interactions",),
     ),
 }
 
@@ -114,9 +140,10 @@ def folder(store, name: str) -> Path:
 
 
 def on_write(store, table: str) -> None:
-    """Called by the event store after writing to ``table``: mark the views reading it stale."""
+    """Called by the event store after writing to ``table``: mark the views reading it stale (the
+    windowed sources' writes change only the fingerprints of the months they reach)."""
     for spec in SPECS.values():
-        if table in spec.sources:
+        if table in spec.sources and table not in spec.windowed:
             with contextlib.suppress(FileNotFoundError):
                 (folder(store, spec.name) / "state.json").unlink()
 
@@ -127,19 +154,54 @@ def default_params(name: str) -> dict:
     return dict(builtin_views()[name].params)
 
 
-def fingerprint(store, name: str, params: dict | None = None, timezone: str = "UTC") -> str:
+def fingerprint(
+    store, name: str, params: dict | None = None, timezone: str = "UTC", month: str | None = None
+) -> str:
     """A hash of what the view's stored months depend on: the committed files of its source
-    tables, its parameters, the time zone its months are cut in (and the calendars)."""
+    tables, its parameters, the time zone its months are cut in (and the calendars). With
+    ``month`` (of ``timezone``): what that month depends on (its window of the windowed sources)."""
+    return _fingerprints(store, name, params, timezone, [month] if month else [None])[month]
+
+
+def _fingerprints(store, name: str, params: dict | None, timezone: str, months: Iterable[str | None]) -> dict:
+    """:func:`fingerprint` of each of ``months`` (None: the whole store), listing the files once."""
     spec = SPECS[name]
     h = hashlib.sha256(f"{VERSION}:{name}:{timezone}:{json.dumps(params or {}, sort_keys=True)}".encode())
     if name in STORED_BUSINESS:
         h.update(builtin_calendar_digest().encode())
     root = Path(store.root)
+    stamps = []  # (windowed partition or None, stamp line)
     for table in spec.sources:
         for f in store.files(table):
             st = f.stat()
-            h.update(f"{f.relative_to(root).as_posix()}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:16]
+            part = f.parent.name if table in spec.windowed and f.parent.name.startswith("month=") else None
+            stamps.append(
+                (part, f"{f.relative_to(root).as_posix()}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+            )
+    out = {}
+    for month in months:
+        keep = None
+        if month is not None and spec.windowed:
+            lo, hi = month_bounds(month, timezone)
+            reach = months_between(lo, hi + timedelta(days=HORIZON_DAYS), "UTC")
+            keep = {f"month={m}" for m in reach} | {"month=unknown"}
+        m = h.copy()
+        for part, line in stamps:
+            if keep is None or part is None or part in keep:
+                m.update(line)
+        out[month] = m.hexdigest()[:16]
+    return out
+
+
+def _month_fingerprints(
+    store, name: str, params: dict, timezone: str, months: Iterable[str]
+) -> dict[str, str]:
+    """The fingerprint each of ``months`` is fresh under."""
+    months = list(months)
+    if not SPECS[name].windowed:
+        fp = fingerprint(store, name, params, timezone)
+        return {m: fp for m in months}
+    return _fingerprints(store, name, params, timezone, months)
 
 
 def _utc_months_of(store, tables: Iterable[str]) -> set[str]:
@@ -223,8 +285,11 @@ def _fresh(store, name: str, state: dict, label: str, fp: str) -> bool:
     return bool(entry and entry.get("fingerprint") == fp and (folder(store, name) / entry["file"]).exists())
 
 
-def stored_files(store, name: str, months: Iterable[str], fp: str, timezone: str) -> list[Path] | None:
-    """The stored files of ``months`` when every one of them is fresh; None otherwise."""
+def stored_files(
+    store, name: str, months: Iterable[str], fps: Mapping[str, str], timezone: str
+) -> list[Path] | None:
+    """The stored files of ``months`` when every one of them is fresh (under ``fps``, by month);
+    None otherwise."""
     state = _read_state(store, name)
     files = []
     for label in months:
@@ -233,7 +298,7 @@ def stored_files(store, name: str, months: Iterable[str], fp: str, timezone: str
             if label in _months_of(store, SPECS[name].month_sources, timezone):
                 return None
             continue  # a month without source data has no rows
-        if entry.get("fingerprint") != fp:
+        if entry.get("fingerprint") != fps[label]:
             return None
         path = folder(store, name) / entry["file"]
         if not path.exists():
@@ -253,32 +318,49 @@ def ensure(
 ) -> tuple[dict[str, list[Path]], Built]:
     """Make the months of ``timezone`` overlapping [lo, hi) of each view fresh; returns their
     files per view. A period of that time zone reads whole months, no more."""
+    return ensure_months(store, names, months_between(lo, hi, timezone), timezone, threads, memory_limit)
+
+
+def ensure_months(
+    store,
+    names: Iterable[str],
+    wanted: list[str],
+    timezone: str = "UTC",
+    threads: int | None = None,
+    memory_limit: str | None = None,
+) -> tuple[dict[str, list[Path]], Built]:
+    """:func:`ensure` for a list of months (``YYYY-MM`` of ``timezone``): every stale one of them,
+    of every view, is rebuilt in one build (one DuckDB connection, the episodes' setup once), so
+    computing several periods should ask for all their months first."""
     names = list(names)
-    wanted = months_between(lo, hi, timezone)
+    wanted = sorted(set(wanted))
     t0 = time.perf_counter()
     out: dict[str, list[Path]] = {}
     rebuilt: dict[str, list[str]] = {}
     pending = []
     for name in names:
         p = default_params(name)
-        fp = fingerprint(store, name, p, timezone)
-        files = stored_files(store, name, wanted, fp, timezone)
+        files = stored_files(
+            store, name, wanted, _month_fingerprints(store, name, p, timezone, wanted), timezone
+        )
         if files is None:
             pending.append((name, p))
         else:
             out[name] = files
     if pending:
         with _locked(store):
+            jobs = []
             for name, p in pending:
-                fp = fingerprint(store, name, p, timezone)
-                files = stored_files(store, name, wanted, fp, timezone)  # another process built them?
-                if files is None:
+                fps = _month_fingerprints(store, name, p, timezone, wanted)
+                if stored_files(store, name, wanted, fps, timezone) is None:  # not built by another process
                     have = _months_of(store, SPECS[name].month_sources, timezone)
                     state = _read_state(store, name)
-                    stale = [m for m in wanted if m in have and not _fresh(store, name, state, m, fp)]
-                    rebuilt[name] = _build(store, name, stale, p, fp, timezone, threads, memory_limit)
-                    files = stored_files(store, name, wanted, fp, timezone) or []
-                out[name] = files
+                    stale = [m for m in wanted if m in have and not _fresh(store, name, state, m, fps[m])]
+                    jobs.append(_Job(name, stale, p, fps))
+            rebuilt = _build(store, jobs, timezone, threads, memory_limit)
+            for name, p in pending:
+                fps = _month_fingerprints(store, name, p, timezone, wanted)
+                out[name] = stored_files(store, name, wanted, fps, timezone) or []
     return out, Built(rebuilt, time.perf_counter() - t0)
 
 
@@ -292,16 +374,15 @@ def refresh(
     """Bring every month (of ``timezone``) of the views (default: all) up to date; fresh months
     are kept."""
     t0 = time.perf_counter()
-    rebuilt: dict[str, list[str]] = {}
     with _locked(store):
+        jobs = []
         for name in names or SPECS:
             p = default_params(name)
-            fp = fingerprint(store, name, p, timezone)
             state = _read_state(store, name)
             have = sorted(_months_of(store, SPECS[name].month_sources, timezone))
-            stale = [m for m in have if not _fresh(store, name, state, m, fp)]
-            if stale:
-                rebuilt[name] = _build(store, name, stale, p, fp, timezone, threads, memory_limit)
+            fps = _month_fingerprints(store, name, p, timezone, have)
+            jobs.append(_Job(name, [m for m in have if not _fresh(store, name, state, m, fps[m])], p, fps))
+        rebuilt = _build(store, jobs, timezone, threads, memory_limit)
     return Built(rebuilt, time.perf_counter() - t0)
 
 
@@ -405,54 +486,111 @@ def _month_sql(name: str, label: str, params: dict, timezone: str) -> str:
     return _with_business(name, sql)
 
 
+@dataclass(frozen=True)
+class _Job:
+    """Months of one view to build, with the parameters and fingerprints (by month) they are built for."""
+
+    name: str
+    months: list[str]
+    params: dict
+    fps: dict[str, str]
+
+
+# Superseded month files stay readable this long after a rebuild retired them (a reader that
+# listed them before the rebuild still finds them complete), then the next build removes them.
+RETIRED_GRACE_SECONDS = 15 * 60
+RETIRED_FILE = "retired.json"  # {store-relative path: when retired}; on_write leaves it alone
+
+
 def _build(
     store,
-    name: str,
-    months: list[str],
-    params: dict,
-    fp: str,
+    jobs: list[_Job],
     timezone: str,
     threads: int | None,
     memory_limit: str | None,
-) -> list[str]:
-    """Compute and store ``months`` of view ``name``; the state file records each month."""
+) -> dict[str, list[str]]:
+    """Compute and store the months of every job on one DuckDB connection; returns the months
+    built per view. The state file records each month once its file is in place."""
     from frontdesk.engine.engines.duckdb import DuckDBEngine
 
-    if not months:
-        return []
-    base = folder(store, name)
-    base.mkdir(parents=True, exist_ok=True)
+    jobs = [j for j in jobs if j.months]
+    if not jobs:
+        return {}
     engine = DuckDBEngine(store, threads=threads, memory_limit=memory_limit, materialise=False)
     try:
-        con = engine.con
-        if name == "response_episodes":
-            for sql in _EPISODE_SETUP:
-                con.execute(_duck(sql))
-        state = _read_state(store, name)
-        for label in months:
-            part = base / f"month={label}"
-            part.mkdir(exist_ok=True)
-            final = part / f"{fp}.parquet"
-            tmp = part / f".{fp}.{os.getpid()}.tmp"
-            sql = _duck(_month_sql(name, label, params, timezone))
-            # Sorted by agent: a period's aggregation meets each agent's rows together (medians
-            # cost 40 % less), and a share of the agents reads only its own row groups.
-            con.execute(
-                f"COPY (SELECT * FROM ({sql}) ORDER BY agent_id, {SPECS[name].period_column}) "
-                f"TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)"
-            )
-            os.replace(tmp, final)
-            rows = con.execute(f"SELECT count(*) FROM read_parquet('{final}')").fetchall()[0][0]
-            for old in part.glob("*.parquet"):
-                if old != final:
-                    with contextlib.suppress(FileNotFoundError):
-                        old.unlink()
-            state["months"][label] = {
-                "fingerprint": fp,
-                "rows": int(rows),
-                "file": f"month={label}/{fp}.parquet",
-            }
-            _write_state(store, name, state)
+        for job in jobs:
+            _build_view(store, engine.con, job, timezone)
     finally:
         engine.close()
-    return months
+    return {j.name: j.months for j in jobs}
+
+
+def _build_view(store, con, job: _Job, timezone: str) -> None:
+    name = job.name
+    base = folder(store, name)
+    base.mkdir(parents=True, exist_ok=True)
+    if name == "response_episodes":
+        for sql in _EPISODE_SETUP:
+            con.execute(_duck(sql))
+    state = _read_state(store, name)
+    retired = _read_retired(store, name)
+    for label in job.months:
+        fp = job.fps[label]
+        part = base / f"month={label}"
+        part.mkdir(exist_ok=True)
+        final = part / f"{fp}.parquet"
+        tmp = part / f".{fp}.{os.getpid()}.tmp"
+        sql = _duck(_month_sql(name, label, job.params, timezone))
+        # Sorted by agent: a period's aggregation meets each agent's rows together (medians
+        # cost 40 % less), and a share of the agents reads only its own row groups.
+        con.execute(
+            f"COPY (SELECT * FROM ({sql}) ORDER BY agent_id, {SPECS[name].period_column}) "
+            f"TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)"
+        )
+        # Atomic for readers: the same name is replaced in one step (an open file keeps its
+        # contents); a file under another fingerprint is retired, not deleted (RETIRED_GRACE_SECONDS).
+        os.replace(tmp, final)
+        rows = con.execute(f"SELECT count(*) FROM read_parquet('{final}')").fetchall()[0][0]
+        state["months"][label] = {"fingerprint": fp, "rows": int(rows), "file": f"month={label}/{fp}.parquet"}
+        _write_state(store, name, state)
+        now = time.time()
+        for old in part.glob("*.parquet"):
+            if old != final:
+                retired.setdefault(old.relative_to(base).as_posix(), now)
+    _write_retired(store, name, _sweep(store, name, retired, state))
+
+
+def _read_retired(store, name: str) -> dict[str, float]:
+    try:
+        doc = json.loads((folder(store, name) / RETIRED_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): float(v) for k, v in doc.items()} if isinstance(doc, dict) else {}
+
+
+def _write_retired(store, name: str, retired: dict[str, float]) -> None:
+    path = folder(store, name) / RETIRED_FILE
+    tmp = path.with_name(f".retired.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(retired, indent=1, sort_keys=True), "utf-8")
+    os.replace(tmp, path)
+
+
+def _sweep(store, name: str, retired: dict[str, float], state: dict) -> dict[str, float]:
+    """Remove the retired files past their grace (never one the state names); the rest stay listed."""
+    base = folder(store, name)
+    current = {e["file"] for e in state["months"].values()}
+    keep: dict[str, float] = {}
+    now = time.time()
+    for rel, since in retired.items():
+        if rel in current:
+            continue  # rebuilt under the same fingerprint: current again
+        if now - since < RETIRED_GRACE_SECONDS:
+            keep[rel] = since
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                (base / rel).unlink()
+    for tmp in base.glob("month=*/.*.tmp"):  # left by a killed build
+        with contextlib.suppress(FileNotFoundError):
+            if now - tmp.stat().st_mtime >= RETIRED_GRACE_SECONDS:
+                tmp.unlink()
+    return keep

@@ -14,7 +14,10 @@ How far can a period's scores be trusted? Computed with DuckDB over the event st
   customer and agent within seconds under two ids; durations beyond a robust bound (median + k·MAD
   of the log durations per channel); contacts of agents with no roster entry; impossible times.
 
-``annotate_scorecards`` turns the agent-level findings into scorecard flags. No Django here.
+``annotate_scorecards`` turns the agent-level findings into scorecard flags; ``scorecard_flags``
+computes those flags alone, without the parts of the report no scorecard uses (the recording
+counts, unknown agents, team and selection rows), and gives the same flags as the full report's
+``agent_flags()``. No Django here.
 """
 
 from __future__ import annotations
@@ -546,6 +549,40 @@ def quality_report(
     )
 
 
+def scorecard_flags(
+    engine: Engine,
+    period: Period,
+    timezone: str,
+    *,
+    min_n: Mapping[str, int] | None = None,
+    thresholds: Thresholds | None = None,
+) -> dict[str, AgentFlags]:
+    """The flags ``quality_report(engine, period, timezone, min_n=…).agent_flags()`` gives, at the
+    cost of what they need: the agents' heaping tests, survey samples and contact counts, and the
+    findings that flag a card (duplicates, outliers, impossible times). What a scorecard never
+    shows (recording counts, unknown agents, team and selection rows) is not computed."""
+    if engine.dialect != "duckdb":
+        raise ValueError(f"the quality report runs on DuckDB, not {engine.name}")
+    th = thresholds or Thresholds()
+    lo, hi = period.utc_bounds(timezone)
+    base = "WITH " + _contacts(lo, hi)
+    min_n = dict(min_n or {"csat": 20, "nps": 20})
+    partial = QualityReport(
+        period.label,
+        timezone,
+        None,
+        th,
+        [],
+        [],
+        _heaping(engine, base, "TRUE", th, agents_only=True),
+        _coverage(engine, base, "TRUE", lo, hi, min_n, th, agents_only=True),
+        _duplicates(engine, base, None, lo, hi, th)
+        + _outliers(engine, base, None, th)
+        + _impossible(engine, base, "TRUE"),
+    )
+    return partial.agent_flags()
+
+
 def _recording(engine: Engine, base: str, scope: str) -> list[SourceRecording]:
     rows = _rows(
         engine,
@@ -568,7 +605,14 @@ FROM c WHERE {scope} GROUP BY GROUPING SETS ((), (q_team))""",
     return out
 
 
-def _heaping(engine: Engine, base: str, scope: str, th: Thresholds) -> list[HeapingTest]:
+def _heaping(
+    engine: Engine, base: str, scope: str, th: Thresholds, agents_only: bool = False
+) -> list[HeapingTest]:
+    sets = (
+        "(q_team, agent_id, measure)"
+        if agents_only
+        else "(measure), (q_team, measure), (q_team, agent_id, measure)"
+    )
     rows = _rows(
         engine,
         f"""{base}, {_durations()},
@@ -577,7 +621,7 @@ SELECT grouping(q_team) AS g_team, grouping(agent_id) AS g_agent, q_team, agent_
        count(*) AS n, count(*) FILTER (WHERE r % 60 = 0) AS on_minute,
        count(*) FILTER (WHERE r % 60 = 0 AND r >= 240 AND (r // 60) % 5 IN (0, 1, 4)) AS near_five,
        count(*) FILTER (WHERE r % 60 = 0 AND r >= 240 AND (r // 60) % 5 = 0) AS on_five
-FROM m GROUP BY GROUPING SETS ((measure), (q_team, measure), (q_team, agent_id, measure))""",
+FROM m GROUP BY GROUPING SETS ({sets})""",
     )
     out = []
     for r in rows:
@@ -626,10 +670,21 @@ def _coverage(
     hi: datetime,
     min_n: Mapping[str, int],
     th: Thresholds,
+    agents_only: bool = False,
 ) -> list[SurveyCoverage]:
-    contacts = _rows(
-        engine,
-        f"""{base},
+    # agents_only (scorecard flags): per agent only the contacts, which the outlier share needs;
+    # no responses and no team rows; samples keep their roster team only.
+    contacts = (
+        _rows(
+            engine,
+            f"""{base}
+SELECT 0 AS g_team, 0 AS g_agent, q_team, agent_id, count(DISTINCT interaction_id) AS contacts, 0 AS responded
+FROM c WHERE NOT coalesce(abandoned, FALSE) AND {scope} GROUP BY q_team, agent_id""",
+        )
+        if agents_only
+        else _rows(
+            engine,
+            f"""{base},
 resp AS (SELECT DISTINCT interaction_id FROM surveys
          WHERE kind IN ('csat', 'nps', 'ces') AND interaction_id IS NOT NULL),
 k AS (SELECT DISTINCT c.interaction_id, c.agent_id, c.q_team, resp.interaction_id IS NOT NULL AS responded
@@ -638,13 +693,25 @@ k AS (SELECT DISTINCT c.interaction_id, c.agent_id, c.q_team, resp.interaction_i
 SELECT grouping(q_team) AS g_team, grouping(agent_id) AS g_agent, q_team, agent_id,
        count(*) AS contacts, count(*) FILTER (WHERE responded) AS responded
 FROM k GROUP BY GROUPING SETS ((), (q_team), (q_team, agent_id))""",
+        )
     )
+    # Only the interactions this period's surveys name: the same rows as grouping the whole history.
+    linked = (
+        ""
+        if agents_only
+        else f"""linked AS (SELECT interaction_id, any_value(team_id) AS team_id FROM interactions
+           WHERE interaction_id IN (SELECT interaction_id FROM surveys
+                                    WHERE submitted_at >= {_ts(lo)} AND submitted_at < {_ts(hi)})
+           GROUP BY interaction_id),"""
+    )
+    team = "coalesce(r.team_id, '')" if agents_only else "coalesce(r.team_id, l.team_id, '')"
+    join = "" if agents_only else "LEFT JOIN linked l ON l.interaction_id = v.interaction_id"
     samples = _rows(
         engine,
         f"""{base},
-linked AS (SELECT interaction_id, any_value(team_id) AS team_id FROM interactions GROUP BY interaction_id),
-s AS (SELECT v.*, coalesce(r.team_id, l.team_id, '') AS q_team FROM surveys v
-      LEFT JOIN roster r ON r.agent_id = v.agent_id LEFT JOIN linked l ON l.interaction_id = v.interaction_id
+{linked}
+s AS (SELECT v.*, {team} AS q_team FROM surveys v
+      LEFT JOIN roster r ON r.agent_id = v.agent_id {join}
       WHERE v.submitted_at >= {_ts(lo)} AND v.submitted_at < {_ts(hi)} AND v.agent_id IS NOT NULL
         AND v.kind IN ('csat', 'nps') AND v.score IS NOT NULL AND v.scale_max > 0)
 SELECT agent_id, any_value(q_team) AS q_team, kind, count(*) AS n,
@@ -880,11 +947,12 @@ SELECT agent_id, q_team FROM (SELECT agent_id, q_team, row_number() OVER (PARTIT
 # Scorecards ----------------------------------------------------------------------------------------
 
 
-def annotate_scorecards(cards: Iterable[Scorecard], report: QualityReport) -> None:
-    """Add the report's agent-level flags to ``cards`` (in place): card flags for duplicate,
-    outlying or impossible records; indicator flags for heaped durations and unreliable survey
-    samples, on the indicators the card has. Flags never change a score."""
-    flags = report.agent_flags()
+def annotate_scorecards(cards: Iterable[Scorecard], report: QualityReport | Mapping[str, AgentFlags]) -> None:
+    """Add the report's agent-level flags (a report, or ``scorecard_flags``) to ``cards`` (in
+    place): card flags for duplicate, outlying or impossible records; indicator flags for heaped
+    durations and unreliable survey samples, on the indicators the card has. Flags never change a
+    score."""
+    flags = report.agent_flags() if isinstance(report, QualityReport) else report
     for card in cards:
         found = flags.get(card.agent_id)
         if found is None:

@@ -130,6 +130,10 @@ class Engine(ABC):
         as stored tables (see derived.py) rather than computing their SQL. None by default."""
         return frozenset()
 
+    def prepare_periods(self, periods: Iterable[Period], timezone: str) -> None:  # noqa: B027
+        """Called before computing several periods: prepare what they share at once (DuckDB
+        builds their stored months together). Nothing by default."""
+
     # -- shared ------------------------------------------------------------------------------
     def register_store(self) -> None:
         """Register every canonical table; an absent table is an empty one, so indicators on it

@@ -75,13 +75,7 @@ class DuckDBEngine(Engine):
         self._stored_files: dict[str, list[Path]] = {}
         if not self.materialise:
             return frozenset()
-        views = builtin_views()
-
-        def own(name: str) -> dict:  # the parameters this view takes, as this engine sets them
-            declared = views[name].params
-            return {**declared, **{k: v for k, v in self.view_params.items() if k in declared}}
-
-        names = [n for n in derived.SPECS if n in set(sources) and own(n) == derived.default_params(n)]
+        names = self._storable(sources)
         if not names:
             return frozenset()
         lo, hi = period.utc_bounds(timezone)
@@ -103,6 +97,39 @@ class DuckDBEngine(Engine):
                 n: derived.STORED_BUSINESS[n] for n in stored if n in derived.STORED_BUSINESS
             }
         return frozenset(stored)
+
+    def _storable(self, sources: Iterable[str]) -> list[str]:
+        """The materialised views among ``sources`` this engine reads stored: those whose
+        parameters, as this engine sets them, are the stored ones."""
+        views = builtin_views()
+
+        def own(name: str) -> dict:  # the parameters this view takes, as this engine sets them
+            declared = views[name].params
+            return {**declared, **{k: v for k, v in self.view_params.items() if k in declared}}
+
+        return [n for n in derived.SPECS if n in set(sources) and own(n) == derived.default_params(n)]
+
+    def prepare_periods(self, periods: Iterable[Period], timezone: str) -> None:
+        """Bring the stored months of every one of ``periods`` up to date in one build, before
+        the periods are computed one by one (each would otherwise rebuild its own months, and
+        set up the reply episodes over the whole history again)."""
+        names = self._storable(derived.SPECS) if self.materialise else []
+        months: set[str] = set()
+        for period in periods:
+            months.update(derived.months_between(*period.utc_bounds(timezone), timezone))
+        if not names or not months:
+            return
+        try:
+            _, self.last_build = derived.ensure_months(
+                self.store,
+                names,
+                sorted(months),
+                timezone,
+                threads=self.threads,
+                memory_limit=self.memory_limit,
+            )
+        except OSError:
+            return  # a store that cannot be written: each period computes the views' SQL
 
     def _register_stored(self, name: str, where: str = "") -> None:
         listing = ", ".join(_quote(str(f)) for f in self._stored_files[name])
