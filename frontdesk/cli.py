@@ -141,9 +141,8 @@ def _check_start(start: str | None) -> None:
 def _periods_with_data(ws: Workspace) -> list[Period]:
     """Every month that has interactions in the event store, oldest first: months with committed
     files only (a month whose files were all undone or retired by an import has no rows)."""
-    parts = {f.parent.name for f in ws.store().files("interactions")}
     out = []
-    for label in sorted(p.split("=", 1)[1] for p in parts if p.startswith("month=")):
+    for label in ws.store().months("interactions"):
         try:
             out.append(parse_period(label))
         except ValueError:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from conftest import run_frontdesk
 
+from frontdesk.engine.eventstore import EventStore
+
 HEADER = "interaction_id,agent_id,channel,priority,created_at,first_response_at,resolved_at,handle_seconds\n"
 
 
@@ -41,6 +43,8 @@ def test_compute_all_lists_only_months_with_current_rows(tmp_path):
     moved = _import(ws, _csv(tmp_path / "nov.csv", 11, "O"))
     assert list((ws / "events" / "interactions").glob("month=2026-10/*.parquet"))
     assert _computed(ws) == ["2026-09", "2026-11"]
+    # The same list for every caller (the web quality page lists its periods with it too).
+    assert EventStore(ws / "events").months("interactions") == ["2026-09", "2026-11"]
     # Undoing the correction brings October back and empties November.
     run_frontdesk("import", "--workspace", str(ws), "--undo", moved)
     assert _computed(ws) == ["2026-09", "2026-10"]

@@ -67,6 +67,12 @@ class EventStore:
             and p.relative_to(self.root).as_posix() not in retired
         )
 
+    def months(self, name: str) -> list[str]:
+        """The months (``YYYY-MM``, oldest first) that hold committed files of table ``name``: a month
+        whose files were all undone or retired by a later import is not listed."""
+        parts = {f.parent.name for f in self.files(name)}
+        return sorted(p.split("=", 1)[1] for p in parts if p.startswith("month="))
+
     def read(self, name: str, columns: Iterable[str] | None = None) -> pa.Table:
         """The whole table as Arrow (for tests, small tables and exports)."""
         spec = table(name)

@@ -158,11 +158,12 @@ def periods_with_data() -> list[str]:
         root, _ws = _workspace()
     except QualityUnavailable:
         return []
-    folder = root / "events" / "interactions"
+    from frontdesk.engine.eventstore import EventStore
+
     months: list[Period] = []
-    for d in sorted(folder.glob("month=*")) if folder.exists() else []:
+    for label in EventStore(root / "events").months("interactions"):  # committed files only
         try:
-            months.append(parse_period(d.name.split("=", 1)[1]))
+            months.append(parse_period(label))
         except ValueError:
             continue
     quarters = {quarter(m.start.year, (m.start.month - 1) // 3 + 1) for m in months}
