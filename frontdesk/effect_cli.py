@@ -2,7 +2,9 @@
 
 Registered on the ``frontdesk`` group by :func:`register`; the evaluation itself is
 :func:`frontdesk.engine.effect.evaluate`, fed with the period's stored scorecards (the web
-database) and the event store. Exit status 2 with one line on bad input.
+database) and the event store, with acceptance fed from the same database's appeals
+(``frontdesk.web.appeals.acceptance``). :func:`build_report` is shared with the web page
+``/evaluation/``. Exit status 2 with one line on bad input.
 """
 
 from __future__ import annotations
@@ -42,9 +44,10 @@ def _evaluate_command() -> click.Command:
         """Does the scheme work? Predictive validity, before/after, fairness across groups, rater
         agreement and bias (docs/effect-evaluation.md)."""
         from frontdesk.engine.periods import parse_period
-        from frontdesk.web.appeals.acceptance import appeal_counts
 
         ws, store, period, cards = stored_scorecards(workspace, period_text, None)
+        from frontdesk.web.appeals.acceptance import appeal_counts  # once Django is set up
+
         baseline = None
         if baseline_text is not None:
             try:

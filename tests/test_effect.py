@@ -390,7 +390,8 @@ def test_evaluate_on_the_demo_has_every_section_with_consistent_numbers(demo):
     for g in groups:
         assert g["alpha"]["value"] is None or -1.0 <= g["alpha"]["value"] <= 1.0
         assert g["flagged_share"] is None or 0.0 <= g["flagged_share"] <= 1.0
-    assert doc["acceptance"] is None
+    # fed from the workspace's web database: the demo has no appeals, so zero, not null
+    assert doc["acceptance"][0]["scorecards"] == 20 and doc["acceptance"][0]["filed"] == 0
 
 
 def test_the_quarter_brings_the_360_block_and_self_ratings_show_up_lenient(demo):

@@ -119,6 +119,12 @@ PAGES: dict[str, list[tuple[str, str, dict, dict]]] = {
         ("get", "/quality/?team=T2", {}, expect(LOGIN, 403, 404, 200, 200)),
         ("get", "/quality/?period=nonsense", {}, expect(LOGIN, 403, 404, 404, 404)),
     ],
+    # The effect evaluation covers the whole organisation: administrators, directors and auditors.
+    "evaluation/": [
+        ("get", "/evaluation/", {}, expect(LOGIN, 403, 403, 200, 200)),
+        ("get", "/evaluation/?period=2026-10", {}, expect(LOGIN, 403, 403, 200, 200)),
+        ("get", "/evaluation/?period=nonsense", {}, expect(LOGIN, 403, 403, 404, 404)),
+    ],
     "agents/<str:agent_id>/": [
         ("get", "/agents/A001/", {}, expect(LOGIN, 200, 200, 200, 200)),
         ("get", "/agents/A002/", {}, expect(LOGIN, 404, 200, 200, 200)),

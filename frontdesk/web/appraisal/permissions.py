@@ -286,6 +286,18 @@ def data_quality_teams(user: object) -> set[str] | None:
     return set()
 
 
+# Effect evaluation (appraisal/evaluation.py) ------------------------------------------------------
+# The evaluation covers the whole organisation (every team's scores, appeal rates, raters' leniency):
+# administrators, HR / directors and auditors only. Leads, QA reviewers and agents are refused (403).
+
+READS_EVALUATION = SEES_EVERYONE
+
+
+def may_view_evaluation(user: object) -> bool:
+    """Whether ``user`` may open the effect-evaluation page (``/evaluation/``)."""
+    return role_of(user) in READS_EVALUATION
+
+
 # Imports (web/imports, api/imports.py) ------------------------------------------------------------
 # Loading data changes every result computed from it: administrators and HR / directors only. The
 # webhook's token must stand for one of them too. Everyone else is refused (403).

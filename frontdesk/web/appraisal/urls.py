@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from frontdesk.web.appraisal import home, quality, transcripts, transparency, views
+from frontdesk.web.appraisal import evaluation, home, quality, transcripts, transparency, views
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("ranking/", views.ranking, name="ranking"),
     path("dashboard/", include("frontdesk.web.appraisal.dashboard")),
     path("quality/", quality.quality_page, name="quality"),
+    path("evaluation/", evaluation.evaluation_page, name="evaluation"),
     path("agents/<str:agent_id>/", views.scorecard, name="scorecard"),
     path("agents/<str:agent_id>/evidence/<str:code>/", views.evidence, name="evidence"),
     path("interactions/<str:interaction_id>/transcript/", transcripts.transcript, name="transcript"),
