@@ -71,8 +71,8 @@ def test_appeals_in_the_database_reach_the_report(demo):
     assert org["upheld_share"] == pytest.approx(0.5)
     assert team["team_id"] == "T01" and team["filed"] == 3
     text = _evaluate(demo, "--lang", "zh")
-    assert "全组织：12 份成绩单中申诉 3 次（25.0%" in text and "已裁决 2 件中 50% 获支持" in text
-    assert "Organisation: 3 appeals on 12 scorecards (25.0%" in _evaluate(demo)
+    assert "全组织：12 份成绩单中有 3 份被申诉（25.0%" in text and "已裁决 2 件中 50% 获支持" in text
+    assert "Organisation: 3 of 12 scorecards appealed (25.0%" in _evaluate(demo)
     # Another period's appeals do not count: May has none.
     may = json.loads(run_frontdesk("evaluate", "--workspace", str(demo), "--period", "2026-05", "--format",
                                    "json").stdout)  # fmt: skip

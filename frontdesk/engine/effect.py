@@ -949,9 +949,9 @@ class AppealCounts:
     team_id: str
     period: str
     scorecards: int  # scorecards open to appeal
-    filed: int
-    accepted: int  # upheld in full or in part
-    rejected: int
+    filed: int  # scorecards with at least one appeal (an appeal is against one indicator result)
+    accepted: int  # of those, with an appeal upheld in full or in part
+    rejected: int  # of those, decided with nothing upheld
 
 
 @dataclass(frozen=True)
@@ -1019,8 +1019,8 @@ def _acceptance_row(
     if rate is None:
         en, zh = f"{who_en}: no scorecards open to appeal", f"{who_zh}：没有可申诉的成绩单"
     else:
-        en = f"{who_en}: {filed} appeals on {cards} scorecards ({rate:.1%}, 95% CI {rate_ci[0]:.1%} to {rate_ci[1]:.1%})"
-        zh = f"{who_zh}：{cards} 份成绩单中申诉 {filed} 次（{rate:.1%}，95% 置信区间 {rate_ci[0]:.1%} 至 {rate_ci[1]:.1%}）"
+        en = f"{who_en}: {filed} of {cards} scorecards appealed ({rate:.1%}, 95% CI {rate_ci[0]:.1%} to {rate_ci[1]:.1%})"
+        zh = f"{who_zh}：{cards} 份成绩单中有 {filed} 份被申诉（{rate:.1%}，95% 置信区间 {rate_ci[0]:.1%} 至 {rate_ci[1]:.1%}）"
         if upheld is not None and upheld_ci is not None:
             en += f"; {upheld:.0%} of {decided} decided upheld"
             zh += f"；已裁决 {decided} 件中 {upheld:.0%} 获支持"
