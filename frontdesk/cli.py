@@ -23,6 +23,7 @@ from frontdesk.engine.scheme import SchemeError, load_scheme
 from frontdesk.engine.scorecard import Scorecard
 from frontdesk.import_cli import register as register_import
 from frontdesk.quality_cli import register as register_quality
+from frontdesk.report_cli import register as register_report
 from frontdesk.results_cli import register as register_results
 from frontdesk.review_cli import register as register_review
 from frontdesk.text_cli import register as register_text
@@ -637,4 +638,5 @@ register_results(main)
 register_token(main)
 register_import(main)
 register_quality(main)
+register_report(main)
 register_text(main)
