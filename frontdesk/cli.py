@@ -169,6 +169,7 @@ def _resolve_period(ws: Workspace, text: str, store: Any | None = None, cycle: s
 def _compute(ws: Workspace, periods: list[Period], engine_name: str = "duckdb") -> dict[str, list[Scorecard]]:
     from frontdesk.engine.compute import compute_scorecards
     from frontdesk.engine.engines import get_engine
+    from frontdesk.ingest.refusals import refused_in_period
 
     store = _web(ws)
     try:
@@ -192,7 +193,10 @@ def _compute(ws: Workspace, periods: list[Period], engine_name: str = "duckdb") 
         bar, update = _progress("computing")
         with bar:
             for i, period in enumerate(periods):
-                cards = compute_scorecards(ws.store(), period, scheme, ws.timezone, engine=engine)
+                refused = refused_in_period(ws.store(), ws.root / "imports", period, ws.timezone)
+                cards = compute_scorecards(
+                    ws.store(), period, scheme, ws.timezone, engine=engine, refused=refused
+                )
                 try:
                     store.save_scorecards(
                         cards, period=period.label, cycle=period.cycle, scheme_version=scheme.version_id

@@ -34,7 +34,8 @@ def _quality_command() -> click.Command:
     def quality(workspace: Path | None, period_text: str, team_id: str | None, fmt: str) -> None:
         """Data-quality report of a period: how contacts were recorded, heaping of hand-recorded
         durations, survey response rates and reliable samples, duplicates, outliers, unknown
-        agents and impossible times, each with the keys of its records."""
+        agents and impossible times, each with the keys of its records, and the rows imports of
+        the period refused per agent."""
         report = build_report(workspace, period_text, team_id)
         if fmt == "json":
             click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1, default=str))
@@ -51,6 +52,7 @@ def build_report(workspace: Path | None, period_text: str, team_id: str | None) 
     from frontdesk.engine.engines import DuckDBEngine
     from frontdesk.engine.quality import quality_report, survey_min_n, team_and_descendants
     from frontdesk.engine.scheme import SchemeError
+    from frontdesk.ingest.refusals import refused_in_period
     from frontdesk.workspace import WorkspaceError
 
     ws = _open(workspace)
@@ -76,6 +78,7 @@ def build_report(workspace: Path | None, period_text: str, team_id: str | None) 
             teams=teams,
             min_n=survey_min_n(scheme, catalog),
             indicators=list(catalog.values()),
+            refused=refused_in_period(ws.store(), ws.root / "imports", period, ws.timezone),
         )
     finally:
         engine.close()
@@ -204,6 +207,17 @@ def print_report(report: Any) -> None:
                     _num(s.max_width),
                 )
     console.print(t)
+
+    if report.refused:
+        t = Table(
+            title=f"Rows refused by imports: {sum(r.rows for r in report.refused):,}",
+            caption="batches created in the period; the rows are in each batch's quarantine.csv",
+        )
+        for col in ("agent", "team", "refused rows"):
+            t.add_column(col, justify="right" if col == "refused rows" else "left")
+        for r in report.refused:
+            t.add_row(r.agent_id, r.team_id or "—", f"{r.rows:,}")
+        console.print(t)
 
     for check, title in (
         ("duplicate_id", "Records stored twice"),

@@ -44,6 +44,7 @@ def test_json_has_the_documented_keys_and_the_planted_findings(workspace):
         "unknown_agents": 1,
         "heaped": 1,
         "unreliable_samples": 2,
+        "refused_rows": 0,
     }
     total = next(r for r in doc["recording"]["teams"] if r["team_id"] is None)
     assert (total["system"], total["manual"], total["unknown"], total["total"]) == (48, 60, 0, 108)

@@ -46,10 +46,13 @@ def compute_scorecards(
     catalog: Mapping[str, Indicator] | None = None,
     engine: Engine | None = None,
     quality: bool = True,
+    refused: Mapping[str, int] | None = None,
 ) -> list[Scorecard]:
     """Every agent's scorecard for ``period``: one grouped query per source table, then scoring;
     with ``quality``, the data-quality report's agent-level flags are added (they change no score;
-    only the parts of the report that flag a scorecard are computed, see ``scorecard_flags``)."""
+    only the parts of the report that flag a scorecard are computed, see ``scorecard_flags``);
+    ``refused``: rows refused per agent by the period's imports, from the caller (the engine does
+    not read import reports: ``frontdesk.ingest.refusals.refused_in_period``)."""
     catalog = catalog if catalog is not None else builtin_catalog()
     own = engine is None
     eng = engine or DuckDBEngine(store)
@@ -64,7 +67,7 @@ def compute_scorecards(
         inds = [catalog[c] for c in codes]
         agents = agents_in_period(eng.agents(), period)
         measures = eng.measures(inds, period, timezone, agent_ids=[a.agent_id for a in agents])
-        flags = _quality_flags(eng, store, period, timezone, scheme, catalog) if quality else None
+        flags = _quality_flags(eng, store, period, timezone, scheme, catalog, refused) if quality else None
     finally:
         if own:
             eng.close()
@@ -83,11 +86,12 @@ def _quality_flags(
     timezone: str,
     scheme: Scheme,
     catalog: Mapping[str, Indicator],
+    refused: Mapping[str, int] | None = None,
 ) -> dict[str, AgentFlags]:
     """The period's data-quality flags per agent (docs/data-quality.md), on DuckDB whatever the engine."""
     duck = eng if eng.dialect == "duckdb" else DuckDBEngine(store)
     try:
-        return scorecard_flags(duck, period, timezone, min_n=survey_min_n(scheme, catalog))
+        return scorecard_flags(duck, period, timezone, min_n=survey_min_n(scheme, catalog), refused=refused)
     finally:
         if duck is not eng:
             duck.close()

@@ -12,7 +12,11 @@ How far can a period's scores be trusted? Computed with DuckDB over the event st
   no wider than that of the scheme's ``min_n`` ratings split evenly (the widest case);
 - **findings**, each with the keys of its records: the same interaction id stored twice; the same
   customer and agent within seconds under two ids; durations beyond a robust bound (median + k·MAD
-  of the log durations per channel); contacts of agents with no roster entry; impossible times.
+  of the log durations per channel); contacts of agents with no roster entry; impossible times;
+- **refused rows**: per agent, the rows imports refused into quarantine in batches created in the
+  period. They come from the import reports (``frontdesk.ingest.refusals``), which this module
+  does not read: the caller passes the counts (``refused``), so the engine does not depend on
+  ingest.
 
 ``annotate_scorecards`` turns the agent-level findings into scorecard flags; ``scorecard_flags``
 computes those flags alone, without the parts of the report no scorecard uses (the recording
@@ -85,6 +89,7 @@ FLAG_HEAPED = "heaped_durations"
 FLAG_DUPLICATES = "duplicate_records"
 FLAG_OUTLIERS = "outlier_records"
 FLAG_IMPOSSIBLE = "impossible_times"
+FLAG_REFUSED = "refused_rows"
 CARD_FLAGS = {
     "duplicate_id": FLAG_DUPLICATES,
     "duplicate_contact": FLAG_DUPLICATES,
@@ -245,6 +250,16 @@ class Finding:
     bound: float | None = None
 
 
+@dataclass(frozen=True)
+class RefusedRows:
+    """Rows of one agent that imports refused into quarantine, in the batches created in the
+    period; ``team_id`` is the agent's roster team (None: not on the roster)."""
+
+    agent_id: str
+    team_id: str | None
+    rows: int
+
+
 @dataclass
 class AgentFlags:
     """The flags this report adds to one agent's scorecard and to its indicators."""
@@ -266,6 +281,7 @@ class QualityReport:
     heaping: list[HeapingTest]
     coverage: list[SurveyCoverage]
     findings: list[Finding]
+    refused: list[RefusedRows] = field(default_factory=list)
 
     def findings_of(self, check: str) -> list[Finding]:
         return [f for f in self.findings if f.check == check]
@@ -297,6 +313,9 @@ class QualityReport:
                 if not s.reliable:
                     for code in SURVEY_INDICATORS[s.kind]:
                         out[cov.agent_id].indicators[code].add(FLAG_UNRELIABLE_SAMPLE)
+        for r in self.refused:
+            if r.rows > 0:  # a refused row is a contact no indicator counts, however few
+                out[r.agent_id].card.add(FLAG_REFUSED)
         return dict(out)
 
     def summary(self) -> dict[str, int]:
@@ -311,6 +330,7 @@ class QualityReport:
             "unreliable_samples": sum(
                 1 for c in self.coverage if c.agent_id is not None for s in c.samples if not s.reliable
             ),
+            "refused_rows": sum(r.rows for r in self.refused),
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -357,6 +377,7 @@ class QualityReport:
                 for c in self.coverage
             ],
             "findings": [{**asdict(f), "keys": list(f.keys)} for f in self.findings],
+            "refused_rows": [asdict(r) for r in self.refused],
             "agent_flags": {
                 agent: {
                     "flags": sorted(f.card),
@@ -518,11 +539,14 @@ def quality_report(
     min_n: Mapping[str, int] | None = None,
     indicators: Sequence[Indicator] = (),
     thresholds: Thresholds | None = None,
+    refused: Mapping[str, int] | None = None,
 ) -> QualityReport:
     """The data-quality report of ``period`` for ``teams`` (None: every team; give a team's
     sub-teams too, see ``team_and_descendants``). ``engine`` must speak DuckDB SQL over the event
     store (``DuckDBEngine``); ``min_n`` per survey kind (``survey_min_n``); ``indicators`` are those
-    whose hand-recorded share is reported (they cost one engine pass)."""
+    whose hand-recorded share is reported (they cost one engine pass); ``refused``: rows refused
+    per agent by the imports of the period (``frontdesk.ingest.refusals.refused_rows_by_agent``
+    over the period's UTC bounds), kept for the agents of the selection."""
     if engine.dialect != "duckdb":
         raise ValueError(f"the quality report runs on DuckDB, not {engine.name}")
     th = thresholds or Thresholds()
@@ -545,7 +569,16 @@ def quality_report(
         _indicator_recording(engine, indicators, period, timezone, base, selected) if indicators else []
     )
     return QualityReport(
-        period.label, timezone, selected, th, recording, ind_rows, heaping, coverage, findings
+        period.label,
+        timezone,
+        selected,
+        th,
+        recording,
+        ind_rows,
+        heaping,
+        coverage,
+        findings,
+        _refused(engine, refused, selected),
     )
 
 
@@ -556,6 +589,7 @@ def scorecard_flags(
     *,
     min_n: Mapping[str, int] | None = None,
     thresholds: Thresholds | None = None,
+    refused: Mapping[str, int] | None = None,
 ) -> dict[str, AgentFlags]:
     """The flags ``quality_report(engine, period, timezone, min_n=…).agent_flags()`` gives, at the
     cost of what they need: the agents' heaping tests, survey samples and contact counts, and the
@@ -579,8 +613,26 @@ def scorecard_flags(
         _duplicates(engine, base, None, lo, hi, th)
         + _outliers(engine, base, None, th)
         + _impossible(engine, base, "TRUE"),
+        [RefusedRows(a, None, int(n)) for a, n in sorted((refused or {}).items()) if int(n) > 0],
     )
     return partial.agent_flags()
+
+
+def _refused(
+    engine: Engine, refused: Mapping[str, int] | None, selected: tuple[str, ...] | None
+) -> list[RefusedRows]:
+    """The refused rows per agent with the agent's roster team, for the agents of the selection
+    (agents not on the roster only when every team is reported: they belong to no team)."""
+    counts = {str(a): int(n) for a, n in (refused or {}).items() if int(n) > 0}
+    if not counts:
+        return []
+    roster: dict[str, str | None] = {}
+    for r in engine.agents():
+        roster.setdefault(str(r["agent_id"]), r.get("team_id"))
+    out = [RefusedRows(agent, roster.get(agent), n) for agent, n in sorted(counts.items())]
+    if selected is not None:
+        out = [r for r in out if r.team_id in selected]
+    return out
 
 
 def _recording(engine: Engine, base: str, scope: str) -> list[SourceRecording]:

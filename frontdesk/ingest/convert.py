@@ -155,12 +155,22 @@ def check_columns(tm: TableMapping, header: list[str], label: str) -> None:
         if not any(s in have for s in sources):
             wanted = " or ".join(repr(s) for s in sources) if sources else f"a column mapped to {f}"
             raise IngestError(
-                f"no column {wanted} in the file (needed for {tm.table}.{f})", file=label, row=1
+                f"no column {wanted} in the file (needed for {tm.table}.{f})",
+                file=label,
+                row=1,
+                code="missing_column",
+                params={"columns": list(sources), "field": f"{tm.table}.{f}"},
             )
     for expr in tm.derived.values():
         for s in expr.sources:
             if s not in have:
-                raise IngestError(f"no column {s!r} in the file (read by a derived field)", file=label, row=1)
+                raise IngestError(
+                    f"no column {s!r} in the file (read by a derived field)",
+                    file=label,
+                    row=1,
+                    code="missing_source_column",
+                    params={"column": s},
+                )
 
 
 def convert(tm: TableMapping, mapping: Mapping, raw: pa.Table, label: str) -> Converted:

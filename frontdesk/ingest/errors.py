@@ -22,6 +22,32 @@ CODES: dict[str, tuple[str, ...]] = {
     "duplicate": ("later_row",),
 }
 
+# The kinds of error that stop an import entirely (``IngestError.code``) and their parameters. As
+# for row problems, ``str(error)`` stays English (the command line, logs) and the web layer renders
+# the code in the reader's language (frontdesk/web/imports/problems.py). An error without a code
+# is shown with its English reason.
+ERROR_CODES: dict[str, tuple[str, ...]] = {
+    "missing_column": ("columns", "field"),  # columns: the source names any of which would do
+    "missing_source_column": ("column",),  # read by a derived field
+    "no_file": (),
+    "empty_file": (),
+    "unknown_encoding": ("encoding",),
+    "undetectable_encoding": (),
+    "unknown_format": ("format", "known"),
+    "format_from_name": ("extensions",),
+    "unreadable": ("detail",),  # detail: the reader library's own (English) words
+    "zip_members": ("count",),
+    "no_header": (),
+    "unknown_preset": ("preset", "presets"),
+    "unknown_table": ("table", "tables"),
+    "no_table": ("mapping",),
+    "mapping_no_table": ("mapping", "table", "known"),
+    "bad_mapping": ("key", "detail"),
+    "bad_toml": ("detail",),
+    "unknown_timezone": ("timezone",),
+    "no_files": (),
+}
+
 
 class IngestError(Exception):
     """Input that cannot be imported at all (unreadable file, unknown preset, bad mapping).
@@ -36,11 +62,15 @@ class IngestError(Exception):
         file: str | None = None,
         row: int | None = None,
         column: str | None = None,
+        code: str = "",
+        params: dict[str, Any] | None = None,
     ) -> None:
         self.reason = reason
         self.file = file
         self.row = row
         self.column = column
+        self.code = code
+        self.params = dict(params or {})
         where = ", ".join(
             part
             for part in (
@@ -51,6 +81,19 @@ class IngestError(Exception):
             if part
         )
         super().__init__(f"{where}: {reason}" if where else reason)
+
+    def to_json(self) -> dict[str, Any]:
+        """What a page needs to say the error in another language: the English ``message`` (as
+        ``str``), ``reason``, where (``file``, ``row``, ``column``), ``code`` and ``params``."""
+        return {
+            "message": str(self),
+            "reason": self.reason,
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "code": self.code,
+            "params": self.params,
+        }
 
 
 @dataclass(frozen=True)

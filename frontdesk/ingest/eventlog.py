@@ -44,7 +44,13 @@ def check_columns(log: EventLog, header: list[str], label: str) -> None:
     ):
         col = getattr(log, key)
         if col and col not in header:
-            raise IngestError(f"no column {col!r} in the file (event_log.{key})", file=label, row=1)
+            raise IngestError(
+                f"no column {col!r} in the file (event_log.{key})",
+                file=label,
+                row=1,
+                code="missing_column",
+                params={"columns": [col], "field": f"event_log.{key}"},
+            )
 
 
 def last_rows(raw: pa.Table, log: EventLog) -> pa.Table:

@@ -170,13 +170,21 @@ def import_files(
     """
     paths = [Path(p) for p in paths]
     if not paths:
-        raise IngestError("no files to import")
+        raise IngestError("no files to import", code="no_files")
     tables = tables or mapping.default_tables()
     if not tables:
-        raise IngestError(f"mapping {mapping.origin} names no table; pass --table")
+        raise IngestError(
+            f"mapping {mapping.origin} names no table; pass --table",
+            code="no_table",
+            params={"mapping": mapping.origin},
+        )
     for t in tables:
         if t not in TABLES:
-            raise IngestError(f"unknown table {t!r}; tables: {', '.join(TABLES)}")
+            raise IngestError(
+                f"unknown table {t!r}; tables: {', '.join(TABLES)}",
+                code="unknown_table",
+                params={"table": t, "tables": ", ".join(TABLES)},
+            )
         if t == "interaction_events" and mapping.event_log is not None:
             continue
         mapping.table(t)
@@ -187,7 +195,7 @@ def import_files(
     ]
     if len(inputs) != len(paths):
         missing = next(p for p in paths if not p.is_file())
-        raise IngestError("no such file", file=str(missing))
+        raise IngestError("no such file", file=str(missing), code="no_file")
 
     results = {t: TableResult(t) for t in tables}
     previous = None if dry_run else _same_inputs(store, inputs, mapping, tables)

@@ -90,7 +90,11 @@ class Mapping:
         if self.identity and name in TABLES:
             return TableMapping(name, {c: [c] for c in TABLES[name].columns})
         known = ", ".join(self.tables) or "none"
-        raise IngestError(f"mapping {self.origin} has no table {name!r} (it maps: {known})")
+        raise IngestError(
+            f"mapping {self.origin} has no table {name!r} (it maps: {known})",
+            code="mapping_no_table",
+            params={"mapping": self.origin, "table": name, "known": known},
+        )
 
     def default_tables(self) -> list[str]:
         return list(self.tables)
@@ -119,7 +123,11 @@ def preset_names() -> list[str]:
 def load_preset(name: str) -> Mapping:
     """A built-in preset by name; ``IngestError`` listing the presets for an unknown one."""
     if name not in preset_names():
-        raise IngestError(f"unknown preset {name!r}; presets: {', '.join(preset_names())}")
+        raise IngestError(
+            f"unknown preset {name!r}; presets: {', '.join(preset_names())}",
+            code="unknown_preset",
+            params={"preset": name, "presets": ", ".join(preset_names())},
+        )
     text = resources.files("frontdesk.ingest").joinpath(f"presets/{name}.toml").read_text("utf-8")
     return parse_mapping(text, f"preset {name}")
 
@@ -141,7 +149,10 @@ def _check_timezone(tz: str, origin: str) -> None:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise IngestError(
-            f"unknown time zone {tz!r} (use a name such as Asia/Shanghai)", file=origin
+            f"unknown time zone {tz!r} (use a name such as Asia/Shanghai)",
+            file=origin,
+            code="unknown_timezone",
+            params={"timezone": tz},
         ) from None
 
 
@@ -150,10 +161,14 @@ def parse_mapping(text: str, origin: str) -> Mapping:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise IngestError(f"not valid TOML: {e}", file=origin) from None
+        raise IngestError(
+            f"not valid TOML: {e}", file=origin, code="bad_toml", params={"detail": str(e)}
+        ) from None
 
     def bad(key: str, reason: str) -> IngestError:
-        return IngestError(f"{key}: {reason}", file=origin)
+        return IngestError(
+            f"{key}: {reason}", file=origin, code="bad_mapping", params={"key": key, "detail": reason}
+        )
 
     known = {
         "name", "description", "timezone", "date_order", "format", "encoding", "delimiter", "sheet",

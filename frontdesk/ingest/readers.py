@@ -91,7 +91,12 @@ def detect_format(path: Path, explicit: str | None = None) -> str:
     """The format named, else the one the file name says (``.zip``/``.gz`` look inside)."""
     if explicit:
         if explicit not in FORMATS:
-            raise IngestError(f"unknown format {explicit!r}; known: {', '.join(FORMATS)}", file=path.name)
+            raise IngestError(
+                f"unknown format {explicit!r}; known: {', '.join(FORMATS)}",
+                file=path.name,
+                code="unknown_format",
+                params={"format": explicit, "known": ", ".join(FORMATS)},
+            )
         return explicit
     name = path.name.lower()
     if name.endswith(".gz"):
@@ -105,6 +110,8 @@ def detect_format(path: Path, explicit: str | None = None) -> str:
     raise IngestError(
         f"cannot tell the format from the name; use a name ending in {', '.join(sorted(_EXTENSIONS))}",
         file=path.name,
+        code="format_from_name",
+        params={"extensions": ", ".join(sorted(_EXTENSIONS))},
     )
 
 
@@ -113,10 +120,15 @@ def _zip_member(path: Path) -> str:
         with zipfile.ZipFile(path) as z:
             names = [n for n in z.namelist() if not n.endswith("/") and not n.startswith("__MACOSX")]
     except (zipfile.BadZipFile, OSError) as e:
-        raise IngestError(f"not a readable zip file: {e}", file=path.name) from None
+        raise IngestError(
+            f"not a readable zip file: {e}", file=path.name, code="unreadable", params={"detail": str(e)}
+        ) from None
     if len(names) != 1:
         raise IngestError(
-            f"a zip file must hold exactly one file, this one holds {len(names)}", file=path.name
+            f"a zip file must hold exactly one file, this one holds {len(names)}",
+            file=path.name,
+            code="zip_members",
+            params={"count": len(names)},
         )
     return names[0]
 
@@ -136,7 +148,7 @@ def open_source(path: str | Path, options: ReadOptions | None = None) -> Source:
     path = Path(path)
     options = options or ReadOptions()
     if not path.is_file():
-        raise IngestError("no such file", file=str(path))
+        raise IngestError("no such file", file=str(path), code="no_file")
     fmt = detect_format(path, options.format)
     try:
         if fmt == "csv":
@@ -149,7 +161,9 @@ def open_source(path: str | Path, options: ReadOptions | None = None) -> Source:
     except IngestError:
         raise
     except (OSError, EOFError, zipfile.BadZipFile, gzip.BadGzipFile) as e:
-        raise IngestError(f"cannot read the file: {e}", file=path.name) from None
+        raise IngestError(
+            f"cannot read the file: {e}", file=path.name, code="unreadable", params={"detail": str(e)}
+        ) from None
 
 
 # -- CSV -----------------------------------------------------------------------------------------
@@ -170,7 +184,9 @@ def detect_encoding(sample: bytes) -> str:
 
     best = from_bytes(sample).best()
     if best is None:
-        raise IngestError("cannot tell the text encoding; save the file as UTF-8")
+        raise IngestError(
+            "cannot tell the text encoding; save the file as UTF-8", code="undetectable_encoding"
+        )
     enc = best.encoding.lower().replace("_", "-")
     if enc in ("gbk", "gb2312", "cp936", "hz", "gb18030"):
         return "gb18030"
@@ -215,14 +231,19 @@ def _open_csv(path: Path, options: ReadOptions) -> Source:
     with _open_binary(path) as f:
         sample = f.read(SAMPLE)
     if not sample.strip():
-        raise IngestError("the file is empty", file=path.name)
+        raise IngestError("the file is empty", file=path.name, code="empty_file")
     try:
         encoding = options.encoding or detect_encoding(sample)
         codecs.lookup(encoding)
     except IngestError as e:
-        raise IngestError(e.reason, file=path.name) from None
+        raise IngestError(e.reason, file=path.name, code=e.code, params=e.params) from None
     except LookupError:
-        raise IngestError(f"unknown encoding {options.encoding!r}", file=path.name) from None
+        raise IngestError(
+            f"unknown encoding {options.encoding!r}",
+            file=path.name,
+            code="unknown_encoding",
+            params={"encoding": options.encoding},
+        ) from None
     text = _decode_sample(sample, encoding)
     delimiter = options.delimiter or detect_delimiter(text)
     try:
@@ -313,7 +334,7 @@ def _check_header(path: Path, header: list[str], row: int) -> None:
             )
         seen.add(h)
     if not any(header):
-        raise IngestError("the header row has no column names", file=path.name, row=row)
+        raise IngestError("the header row has no column names", file=path.name, row=row, code="no_header")
 
 
 # -- Excel ---------------------------------------------------------------------------------------

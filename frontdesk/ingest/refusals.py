@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from frontdesk.engine.eventstore import EventStore
+from frontdesk.engine.periods import Period
 from frontdesk.ingest import batches
 
 
@@ -43,3 +44,11 @@ def refused_rows_by_agent(
             for agent, n in (counts.get("refused_by_agent") or {}).items():
                 out[agent] = out.get(agent, 0) + int(n)
     return dict(sorted(out.items()))
+
+
+def refused_in_period(store: EventStore, reports: Path, period: Period, timezone: str) -> dict[str, int]:
+    """Refused rows per agent, every table, in the committed batches created in ``period`` (cut in
+    ``timezone``): what the data-quality report and the scorecards' ``refused_rows`` flag show
+    (docs/data-quality.md)."""
+    lo, hi = period.utc_bounds(timezone)
+    return refused_rows_by_agent(store, reports, lo, hi)

@@ -32,7 +32,9 @@ def tokens(db, settings, tmp_path) -> dict[str, str]:
 
 
 def auth(token: str | None) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    # English: the default language is Chinese, and errors are said in the caller's language
+    # (tests/web/test_import_errors_i18n.py covers the Chinese answers).
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_ACCEPT_LANGUAGE": "en"} if token else {}
 
 
 def store(settings) -> EventStore:

@@ -190,3 +190,43 @@ def test_the_page_on_a_phone(browser, live_server, transactional_db, settings, t
         assert foreign == []
     finally:
         context.close()
+
+
+def test_rows_refused_by_the_periods_imports_are_listed_per_agent(world, settings):
+    """A1 and A3 each have refused rows in a batch created now: the page of the batch's month lists
+    them (a lead only their team's agent), in English and Chinese; October, the rows' own month, not."""
+    from datetime import UTC, datetime
+
+    from frontdesk.engine.eventstore import EventStore
+    from frontdesk.ingest import batches, import_files, load_preset
+
+    root = settings.WORKSPACE
+    (root / "r.csv").write_text(
+        "interaction_id,agent_id,channel,created_at,first_response_at\n"
+        "R0,A2,chat,2026-10-05 09:00,2026-10-05 09:01\n"  # accepted: the batch is committed
+        "R1,A1,chat,not a time,\n"
+        "R2,A3,fax,2026-10-05 10:00,\n"
+        "R3,A3,chat,2026-10-05 11:00,2026-10-05 10:00\n",
+        "utf-8",
+    )
+    events = EventStore(root / "events")
+    report = import_files(
+        events, [root / "r.csv"], load_preset("generic"), root / "imports", ["interactions"]
+    )
+    assert report.tables["interactions"].refused_by_agent == {"A1": 1, "A3": 2}
+    (doc,) = [d for d in batches.manifests(events) if d["batch_id"] == report.batch_id]
+    month = datetime.fromisoformat(str(doc["created_at"])).astimezone(UTC).strftime("%Y-%m")
+
+    text = visible_text(as_user("director").get(f"/quality/?period={month}").content)
+    refused = text.split("Rows refused by imports")[1].split("Records to check")[0]
+    assert re.search(r"Li Na\s+A1\s+Desk\s+1\b", refused), refused
+    assert re.search(r"Liu Yang\s+A3\s+Chat\s+2\b", refused), refused
+    lead = visible_text(as_user("lead").get(f"/quality/?period={month}").content)
+    lead_refused = lead.split("Rows refused by imports")[1].split("Records to check")[0]
+    assert "A1" in lead_refused and "A3" not in lead_refused
+    october = visible_text(as_user("director").get("/quality/?period=2026-10").content)
+    assert "No rows naming an agent were refused." in october
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert client.login(username="director", password=PASSWORD)
+    zh = visible_text(client.get(f"/quality/?period={month}").content)
+    assert "导入时被拒收的行" in zh and "拒收行数" in zh

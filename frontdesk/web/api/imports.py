@@ -21,7 +21,7 @@ from frontdesk.ingest import IngestError
 from frontdesk.web.api.schemas import Error
 from frontdesk.web.appraisal.permissions import may_import_data
 from frontdesk.web.imports import service
-from frontdesk.web.imports.problems import localized
+from frontdesk.web.imports.problems import error_message, localized
 
 router = Router(tags=["imports"])
 
@@ -100,7 +100,7 @@ def _allowed(request: HttpRequest) -> None:
 def _refused(e: Exception) -> HttpError:
     if isinstance(e, service.ImportRefused):
         return HttpError(e.status, str(e))
-    return HttpError(400, str(e))
+    return HttpError(400, error_message(e))  # an IngestError, in the language of Accept-Language
 
 
 def _report(report: Any, notes: list[str]) -> dict[str, Any]:

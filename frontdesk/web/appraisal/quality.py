@@ -5,8 +5,10 @@ team) and leads (the teams they supervise, with their sub-teams); QA reviewers a
 refused (403), anonymous users are sent to sign in; a team the user may not see, or a period that
 is not one, is a 404. The report is ``frontdesk.engine.quality.quality_report`` over the
 workspace's event store (DuckDB), the same as ``frontdesk quality``; its record findings are paged
-(``PAGE_SIZE``), filtered by kind (``check``). Reports are kept in memory per period, selection and
-state of the event store's files, so paging does not recompute them.
+(``PAGE_SIZE``), filtered by kind (``check``). Rows refused by the period's imports are counted per
+agent from the workspace's import reports (``imports/``, ``frontdesk.ingest.refusals``). Reports are
+kept in memory per period, selection, state of the event store's files and refused counts, so
+paging does not recompute them.
 """
 
 from __future__ import annotations
@@ -111,10 +113,19 @@ def data_quality(period: Period, teams: set[str] | None) -> QualityReport:
     from frontdesk.engine.engines import DuckDBEngine
     from frontdesk.engine.eventstore import EventStore
     from frontdesk.engine.quality import quality_report, survey_min_n
+    from frontdesk.ingest.refusals import refused_in_period
 
     root, ws = _workspace()
     events = root / "events"
-    key = (str(root), period.label, None if teams is None else tuple(sorted(teams)), _store_state(events))
+    timezone = ws.timezone if ws is not None else "Asia/Shanghai"
+    refused = refused_in_period(EventStore(events), root / "imports", period, timezone)
+    key = (
+        str(root),
+        period.label,
+        None if teams is None else tuple(sorted(teams)),
+        _store_state(events),
+        tuple(sorted(refused.items())),
+    )
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -134,6 +145,7 @@ def data_quality(period: Period, teams: set[str] | None) -> QualityReport:
             teams=teams,
             min_n=survey_min_n(scheme, catalog),
             indicators=list(catalog.values()),
+            refused=refused,
         )
     finally:
         engine.close()
@@ -273,6 +285,7 @@ def _report_context(request: HttpRequest, report: QualityReport, teams: list[Tea
     agent_ids = {f.agent_id for f in report.findings if f.agent_id}
     agent_ids |= {h.agent_id for h in report.heaping if h.agent_id}
     agent_ids |= {c.agent_id for c in report.coverage if c.agent_id}
+    agent_ids |= {r.agent_id for r in report.refused}
     names = _agent_names(user, agent_ids)
     counts = {check: 0 for check in CHECKS}
     for f in report.findings:
@@ -351,6 +364,15 @@ def _report_context(request: HttpRequest, report: QualityReport, teams: list[Tea
         ],
         "samples": samples,
         "doubtful": [s for s in samples if not s["sample"].reliable],
+        "refused": [
+            {
+                "agent_id": r.agent_id,
+                "agent_name": names.get(r.agent_id),
+                "team": team_name(r.team_id),
+                "row": r,
+            }
+            for r in report.refused
+        ],
         "check": check,
         "checks": [(code, label, counts[code]) for code, label in CHECKS.items()],
         "findings": rows,

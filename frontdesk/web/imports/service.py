@@ -270,7 +270,9 @@ def preview(upload: Upload, form: dict[str, Any]) -> dict[str, Any]:
         out["report"] = report_json(run.report)
         out["notes"] = run.prepared.notes
     except (IngestError, ImportRefused) as e:
-        out["error"] = str(e)
+        out["error"] = str(e)  # English; the page says error_detail in the reader's language
+        if isinstance(e, IngestError):
+            out["error_detail"] = e.to_json()
     (upload.folder / "preview.json").write_text(json.dumps(out, ensure_ascii=False, indent=1), "utf-8")
     return out
 

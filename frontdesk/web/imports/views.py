@@ -21,7 +21,7 @@ from frontdesk.engine.tables import TABLES
 from frontdesk.ingest import IngestError, preset_names
 from frontdesk.web.appraisal.permissions import may_import_data
 from frontdesk.web.imports import service
-from frontdesk.web.imports.problems import localized
+from frontdesk.web.imports.problems import error_message, localized
 
 STATES = {
     "committed": gettext_lazy("committed"),
@@ -92,6 +92,8 @@ def upload_detail(request: HttpRequest, upload_id: str) -> HttpResponse:
         preview = service.preview(up, {})
     if preview.get("report"):
         preview["report"]["problems"] = localized(preview["report"].get("problems") or [])
+    if preview.get("error_detail"):
+        preview["error"] = error_message(preview["error_detail"])  # in the reader's language
     context = {"upload": up, "preview": preview, "states": STATES, **_choices()}
     return render(request, "imports/upload.html", context)
 
@@ -104,7 +106,7 @@ def upload_commit(request: HttpRequest, upload_id: str) -> HttpResponse:
     try:
         report = service.commit(up, request.user)
     except (IngestError, service.ImportRefused) as e:
-        messages.error(request, str(e))
+        messages.error(request, error_message(e))
         return redirect("imports:upload", upload_id=up.id)
     if report.state == "committed":
         messages.success(request, _("Imported as batch %(batch)s.") % {"batch": report.batch_id})

@@ -43,6 +43,10 @@ EXPLANATIONS = {
     "impossible_times": gettext_lazy(
         "Some of this agent's records have impossible times (for example resolved before they were created)."
     ),
+    "refused_rows": gettext_lazy(
+        "Imports of this period refused some rows naming this agent (they are in the import's quarantine "
+        "file): those contacts are not counted until they are corrected and imported again."
+    ),
 }
 QUALITY_FLAGS = tuple(EXPLANATIONS)
 

@@ -42,6 +42,7 @@ FLAGS = {
     "duplicate_records": gettext_lazy("records stored twice"),
     "outlier_records": gettext_lazy("unusual durations"),
     "impossible_times": gettext_lazy("impossible times"),
+    "refused_rows": gettext_lazy("rows refused by an import"),
     "dimension_missing": gettext_lazy("a dimension has no data"),
     "weight_missing": gettext_lazy("much of the weight has no data"),
 }
