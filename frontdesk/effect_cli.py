@@ -89,7 +89,6 @@ def build_report(
     from frontdesk.engine.effect import evaluate as run_evaluation
     from frontdesk.engine.engines import DuckDBEngine
     from frontdesk.engine.periods import parse_period, period_of, shift_period
-    from frontdesk.engine.scheme import SchemeError
     from frontdesk.workspace import WorkspaceError
 
     if baseline is not None:
@@ -107,7 +106,7 @@ def build_report(
         earlier_cards = store.load_scorecards(before.label, cards[0].cycle)
         earlier = (earlier_cards, before) if earlier_cards else None
     catalog = builtin_catalog()
-    dimension_of, dimension_names = _dimensions(ws, cards, catalog, SchemeError)
+    dimension_of, dimension_names = scheme_dimensions(ws, cards)
     try:
         engine = DuckDBEngine(ws.store(), calendars=ws.calendars(), view_params=ws.view_params())
     except WorkspaceError as e:
@@ -121,12 +120,15 @@ def build_report(
         engine.close()
 
 
-def _dimensions(ws: Any, cards: list, catalog: dict, scheme_error: type) -> tuple[dict | None, dict | None]:
-    """Indicator → dimension and dimension names from the workspace's scheme when the scorecards
-    were computed with it; else None (the catalogue's dimensions)."""
+def scheme_dimensions(ws: Any, cards: list) -> tuple[dict | None, dict | None]:
+    """Indicator → dimension and dimension names (en, zh) from the workspace's scheme when the
+    scorecards were computed with it; else None (the catalogue's dimensions). The report's command
+    and web page both name dimensions with it."""
+    from frontdesk.engine.scheme import SchemeError
+
     try:
         scheme = ws.scheme()
-    except scheme_error:
+    except SchemeError:
         return None, None
     if scheme.version_id != cards[0].scheme_version:
         return None, None

@@ -239,3 +239,20 @@ def test_the_page_on_a_phone(browser, live_server, transactional_db, settings, g
         page.screenshot(path=SCREENSHOT, full_page=True)
     finally:
         context.close()
+
+
+def test_dimensions_are_named_as_the_scheme_names_them(world):
+    report = as_user("director").get("/evaluation/?period=2026-04").context["report"]
+    dims = sorted(
+        {
+            c.subject.split(":", 1)[1]
+            for c in report.validity.correlations
+            if c.subject.startswith("dimension:")
+        }
+    )
+    assert dims, "the report correlates each dimension's score"
+    names = {d: (f"Named {d}", f"命名{d}") for d in dims}
+    shown = {row["subject"] for row in evaluation_view.report_context(report, False, names)["correlations"]}
+    assert {f"Named {d} score" for d in dims} <= shown
+    shown_zh = {row["subject"] for row in evaluation_view.report_context(report, True, names)["correlations"]}
+    assert {f"命名{d}得分" for d in dims} <= shown_zh

@@ -16,8 +16,6 @@ the event store's files (as ``/quality/`` keeps its report); acceptance is recou
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +42,7 @@ from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.dashboard import period_choices
 from frontdesk.web.appraisal.models import ScorecardRun, Site, Team
 from frontdesk.web.appraisal.permissions import may_view_evaluation
-from frontdesk.web.appraisal.quality import _store_state
+from frontdesk.web.appraisal.report_cache import ReportCache, store_state
 
 CACHE_SIZE = 8
 
@@ -72,8 +70,7 @@ class EvaluationUnavailable(LookupError):
 
 # The report ----------------------------------------------------------------------------------------
 
-_cache: OrderedDict[tuple, EffectReport] = OrderedDict()
-_lock = threading.Lock()
+_cache: ReportCache[EffectReport] = ReportCache(CACHE_SIZE)
 
 
 def _workspace() -> Any:
@@ -101,21 +98,16 @@ def effect_report(period: Period, baseline: Period | None, cards: list) -> Effec
         period.label,
         baseline.label if baseline else None,
         newest_run,
-        _store_state(Path(ws.root) / "events"),
+        store_state(Path(ws.root) / "events"),
     )
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    try:
-        report = build_report(ws, store, period, cards, baseline, None)
-    except NoEngine as e:
-        raise EvaluationUnavailable(str(e)) from None
-    with _lock:
-        _cache[key] = report
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return report
+
+    def compute() -> EffectReport:
+        try:
+            return build_report(ws, store, period, cards, baseline, None)
+        except NoEngine as e:
+            raise EvaluationUnavailable(str(e)) from None
+
+    return _cache.get(key, compute)
 
 
 def with_acceptance(report: EffectReport, period: Period, cycle: str) -> EffectReport:
@@ -126,8 +118,7 @@ def with_acceptance(report: EffectReport, period: Period, cycle: str) -> EffectR
 
 
 def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
+    _cache.clear()
 
 
 # The page ------------------------------------------------------------------------------------------
@@ -169,13 +160,20 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
     except EvaluationUnavailable as e:
         context["unavailable"] = str(e)
         return render(request, "appraisal/evaluation.html", context)
+    from frontdesk.effect_cli import scheme_dimensions
+
     report = with_acceptance(report, period, cards[0].cycle)
-    context.update(report_context(report, (get_language() or "en").startswith("zh")))
+    _, dimension_names = scheme_dimensions(_workspace(), cards)
+    zh = (get_language() or "en").startswith("zh")
+    context.update(report_context(report, zh, dimension_names))
     return render(request, "appraisal/evaluation.html", context)
 
 
-def report_context(report: EffectReport, zh: bool) -> dict[str, Any]:
-    """What the template shows of ``report``: rows of plain values and readings in one language."""
+def report_context(
+    report: EffectReport, zh: bool, dimension_names: dict[str, tuple[str, str]] | None = None
+) -> dict[str, Any]:
+    """What the template shows of ``report``: rows of plain values and readings in one language;
+    dimensions named as the scheme names them (``dimension_names``), else by the catalogue."""
 
     def pick(en: str, z: str) -> str:
         return z if zh else en
@@ -185,7 +183,6 @@ def report_context(report: EffectReport, zh: bool) -> dict[str, Any]:
 
     teams = {t.team_id: t.display_name for t in Team.objects.all()}
     sites = {s.site_id: s.display_name for s in Site.objects.all()}
-    dimension_names = None
     v = report.validity
     correlations = [
         {

@@ -13,8 +13,6 @@ paging does not recompute them.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +38,7 @@ from frontdesk.web.appraisal.permissions import (
     visible_agents,
     visible_teams,
 )
+from frontdesk.web.appraisal.report_cache import ReportCache, store_state
 from frontdesk.web.appraisal.templatetags.scorecard_format import number
 
 PAGE_SIZE = 50
@@ -85,14 +84,7 @@ class QualityUnavailable(LookupError):
 
 # The report ----------------------------------------------------------------------------------------
 
-_cache: OrderedDict[tuple, QualityReport] = OrderedDict()
-_lock = threading.Lock()
-
-
-def _store_state(events: Path) -> tuple[int, int]:
-    """How many Parquet files the store has and the newest change: a new import changes it."""
-    files = [p for p in events.rglob("*.parquet") if not p.name.startswith(".")] if events.exists() else []
-    return len(files), max((p.stat().st_mtime_ns for p in files), default=0)
+_cache: ReportCache[QualityReport] = ReportCache(CACHE_SIZE)
 
 
 def _workspace() -> tuple[Path, Any]:
@@ -109,10 +101,7 @@ def _workspace() -> tuple[Path, Any]:
 
 def data_quality(period: Period, teams: set[str] | None) -> QualityReport:
     """The report of ``period`` for ``teams`` (None: every team), from the workspace's event store."""
-    from frontdesk.engine.catalog import builtin_catalog
-    from frontdesk.engine.engines import DuckDBEngine
     from frontdesk.engine.eventstore import EventStore
-    from frontdesk.engine.quality import quality_report, survey_min_n
     from frontdesk.ingest.refusals import refused_in_period
 
     root, ws = _workspace()
@@ -123,22 +112,29 @@ def data_quality(period: Period, teams: set[str] | None) -> QualityReport:
         str(root),
         period.label,
         None if teams is None else tuple(sorted(teams)),
-        _store_state(events),
+        store_state(events),
         tuple(sorted(refused.items())),
     )
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
+    return _cache.get(key, lambda: _compute(root, ws, period, teams, refused))
+
+
+def _compute(
+    root: Path, ws: Any, period: Period, teams: set[str] | None, refused: dict[str, int]
+) -> QualityReport:
+    from frontdesk.engine.catalog import builtin_catalog
+    from frontdesk.engine.engines import DuckDBEngine
+    from frontdesk.engine.eventstore import EventStore
+    from frontdesk.engine.quality import quality_report, survey_min_n
+
     catalog = builtin_catalog()
     options: dict[str, Any] = {}
     timezone, scheme = "Asia/Shanghai", None
     if ws is not None:
         timezone, scheme = ws.timezone, _scheme(ws)
         options = {"calendars": ws.calendars(), "view_params": ws.view_params()}
-    engine = DuckDBEngine(EventStore(events), **options)
+    engine = DuckDBEngine(EventStore(root / "events"), **options)
     try:
-        report = quality_report(
+        return quality_report(
             engine,
             period,
             timezone,
@@ -149,11 +145,6 @@ def data_quality(period: Period, teams: set[str] | None) -> QualityReport:
         )
     finally:
         engine.close()
-    with _lock:
-        _cache[key] = report
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return report
 
 
 def _scheme(ws: Any) -> Any:
