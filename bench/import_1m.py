@@ -19,8 +19,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
-from frontdesk.engine.eventstore import EventStore
 from frontdesk.ingest import import_files, load_preset
+from frontdesk.store.eventstore import EventStore
 
 
 def make_csv(path: Path, n: int, seed: int = 7) -> None:

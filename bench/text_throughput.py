@@ -20,7 +20,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from frontdesk.engine.eventstore import EventStore
+from frontdesk.store.eventstore import EventStore
 from frontdesk.text.analysis import analyze
 from frontdesk.text.conversation import Conversation, Turn
 from frontdesk.text.model import load_models

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from frontdesk.bench.pandas_reference import reference_codes
 from frontdesk.bench.run import compare, engine_frame, plan_months, prepare_dataset
 from frontdesk.cli import main
-from frontdesk.engine.catalog import builtin_catalog
+from frontdesk.indicators.catalog import builtin_catalog
 
 KEYS = {"interactions", "agents", "indicators", "engine_s", "baseline_s", "ratio", "peak_rss_mb", "equal"}
 

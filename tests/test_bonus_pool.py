@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontdesk.engine.bonus_pool import (
+from frontdesk.indicators.periods import parse_period
+from frontdesk.results.bonus_pool import (
     CRITICAL_FAILURE,
     GRADE_BELOW_MINIMUM,
     NO_TOTAL,
@@ -20,9 +21,8 @@ from frontdesk.engine.bonus_pool import (
     parse_pool,
     whole_cycle_employment,
 )
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.scheme import SchemeError, default_scheme_text, load_scheme, parse_scheme
-from frontdesk.engine.scorecard import IndicatorResult, Scorecard
+from frontdesk.scoring.scheme import SchemeError, default_scheme_text, load_scheme, parse_scheme
+from frontdesk.scoring.scorecard import IndicatorResult, Scorecard
 
 SCHEME = load_scheme()
 

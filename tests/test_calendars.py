@@ -8,12 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontdesk.engine.calendars import CalendarError, builtin_calendars, business_seconds, calendar_from_dict
-from frontdesk.engine.catalog import load_catalog
-from frontdesk.engine.engines import DuckDBEngine
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.tables import TABLES
+from frontdesk.indicators.calendars import (
+    CalendarError,
+    builtin_calendars,
+    business_seconds,
+    calendar_from_dict,
+)
+from frontdesk.indicators.catalog import load_catalog
+from frontdesk.indicators.engines import DuckDBEngine
+from frontdesk.indicators.periods import parse_period
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 
 SH = ZoneInfo("Asia/Shanghai")
 CN = builtin_calendars()["cn-mainland"]

@@ -5,7 +5,7 @@ import json
 from click.testing import CliRunner
 
 from frontdesk.cli import main
-from frontdesk.workspace import init_workspace
+from frontdesk.usecases.workspace import init_workspace
 
 
 def test_indicators_json_has_the_documented_keys():
@@ -46,12 +46,12 @@ def test_an_invalid_scheme_exits_2_naming_the_entry(tmp_path):
 
 
 def test_scheme_validate_checks_the_results_section(tmp_path):
-    from frontdesk.engine.scheme import default_scheme_text
+    from frontdesk.scoring.scheme import default_scheme_text
 
     bad = tmp_path / "s.yaml"
     bad.write_text(default_scheme_text() + "results:\n  bonus: {top_fraction: 150%}\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["scheme", "validate", str(bad)])
     assert result.exit_code == 2
     assert "results.bonus: top_fraction" in result.output
-    ok = CliRunner().invoke(main, ["scheme", "validate", "frontdesk/engine/schemes/default.yaml"])
+    ok = CliRunner().invoke(main, ["scheme", "validate", "frontdesk/scoring/schemes/default.yaml"])
     assert ok.exit_code == 0 and "valid" in ok.output

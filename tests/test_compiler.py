@@ -4,9 +4,9 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from frontdesk.engine.catalog import CatalogError, builtin_catalog, load_catalog
-from frontdesk.engine.compiler import CompileError, compile_queries
-from frontdesk.engine.periods import parse_period
+from frontdesk.indicators.catalog import CatalogError, builtin_catalog, load_catalog
+from frontdesk.indicators.compiler import CompileError, compile_queries
+from frontdesk.indicators.periods import parse_period
 
 
 def test_all_indicators_on_a_table_share_one_query():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from conftest import run_frontdesk
 
-from frontdesk.engine.eventstore import EventStore
+from frontdesk.store.eventstore import EventStore
 
 HEADER = "interaction_id,agent_id,channel,priority,created_at,first_response_at,resolved_at,handle_seconds\n"
 

@@ -17,13 +17,13 @@ from datetime import UTC, datetime, timedelta
 import pyarrow as pa
 import pytest
 
-from frontdesk.engine import dialects
-from frontdesk.engine.catalog import View, builtin_catalog, load_catalog
-from frontdesk.engine.compiler import view_sql
-from frontdesk.engine.engines import DuckDBEngine, Engine, get_engine
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.tables import TABLES
+from frontdesk.indicators import dialects
+from frontdesk.indicators.catalog import View, builtin_catalog, load_catalog
+from frontdesk.indicators.compiler import view_sql
+from frontdesk.indicators.engines import DuckDBEngine, Engine, get_engine
+from frontdesk.indicators.periods import parse_period
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 from frontdesk.synth import generate
 
 pytestmark = pytest.mark.slow
@@ -108,7 +108,7 @@ def other(request, store) -> Engine:
     if reason:
         pytest.skip(reason)
     if request.param == "spark":
-        from frontdesk.engine.engines.spark import shared_session
+        from frontdesk.indicators.engines.spark import shared_session
 
         # Short-lived JVM: the quick JIT alone starts (and runs these small queries) ~40 % faster.
         shared_session(config={"spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1"})
@@ -421,7 +421,7 @@ def test_an_unknown_dialect_is_refused():
 
 
 def test_postgres_without_a_server_says_what_to_set(monkeypatch):
-    from frontdesk.engine.engines.postgres import postgres_url
+    from frontdesk.indicators.engines.postgres import postgres_url
 
     monkeypatch.delenv("FRONTDESK_POSTGRES_URL", raising=False)
     monkeypatch.setenv("DATABASE_URL", "sqlite:///x.db")

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 import pytest
 
-from frontdesk.engine.catalog import builtin_catalog
-from frontdesk.engine.engines import DuckDBEngine
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.tables import TABLES
+from frontdesk.indicators.catalog import builtin_catalog
+from frontdesk.indicators.engines import DuckDBEngine
+from frontdesk.indicators.periods import parse_period
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 
 SH = ZoneInfo("Asia/Shanghai")
 CAT = builtin_catalog()

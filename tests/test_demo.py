@@ -22,8 +22,8 @@ import pytest
 from conftest import run_frontdesk
 from scipy.stats import spearmanr
 
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.scheme import load_scheme
+from frontdesk.scoring.scheme import load_scheme
+from frontdesk.store.eventstore import EventStore
 from frontdesk.synth import read_truth
 
 run = run_frontdesk

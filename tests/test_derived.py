@@ -1,4 +1,4 @@
-"""Materialised views (frontdesk/engine/derived.py): the stored months give the views' own rows,
+"""Materialised views (frontdesk/indicators/derived.py): the stored months give the views' own rows,
 go stale when their sources change, and large medians split by agent give the same values."""
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from frontdesk.engine import derived
-from frontdesk.engine.calendars import builtin_calendars
-from frontdesk.engine.catalog import builtin_catalog
-from frontdesk.engine.engines import DuckDBEngine
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.tables import TABLES
+from frontdesk.indicators import derived
+from frontdesk.indicators.calendars import builtin_calendars
+from frontdesk.indicators.catalog import builtin_catalog
+from frontdesk.indicators.engines import DuckDBEngine
+from frontdesk.indicators.periods import parse_period
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 from frontdesk.synth import generate
 
 TZ = "Asia/Shanghai"

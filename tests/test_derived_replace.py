@@ -1,4 +1,4 @@
-"""Rebuilding a stored month (frontdesk/engine/derived.py) never pulls a file from under a reader: a
+"""Rebuilding a stored month (frontdesk/indicators/derived.py) never pulls a file from under a reader: a
 reader that listed the old files still reads complete tables, and the superseded files are removed
 only after their grace period, by a later build."""
 
@@ -10,12 +10,12 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from frontdesk.engine import derived
-from frontdesk.engine.compiler import stored_name
-from frontdesk.engine.engines import DuckDBEngine
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.tables import TABLES
+from frontdesk.indicators import derived
+from frontdesk.indicators.compiler import stored_name
+from frontdesk.indicators.engines import DuckDBEngine
+from frontdesk.indicators.periods import parse_period
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 from frontdesk.synth import generate
 
 TZ = "Asia/Shanghai"
@@ -55,7 +55,9 @@ def test_a_reader_holding_the_old_files_reads_complete_tables_after_a_rebuild(st
             n: reader.query(f'SELECT count(*) AS n FROM "{stored_name(n)}"')["n"][0].as_py() for n in STORED
         }
         _more_contacts(store, "X")
-        built = derived.refresh(store, TZ)  # another process rebuilds while the reader holds its list
+        built = derived.refresh(
+            store, TZ, connect=DuckDBEngine.source_connection
+        )  # another process rebuilds while the reader holds its list
         assert set(built.months) == set(STORED)
         for name in STORED:
             state = derived._read_state(store, name)["months"]["2026-08"]
@@ -72,15 +74,19 @@ def test_a_reader_holding_the_old_files_reads_complete_tables_after_a_rebuild(st
 
 
 def test_superseded_files_are_removed_by_a_later_build_after_their_grace(store, monkeypatch):
-    first, _ = derived.ensure(store, STORED, *PERIOD.utc_bounds(TZ), TZ)
+    first, _ = derived.ensure(
+        store, STORED, *PERIOD.utc_bounds(TZ), TZ, connect=DuckDBEngine.source_connection
+    )
     _more_contacts(store, "X")
-    derived.refresh(store, TZ)
+    derived.refresh(store, TZ, connect=DuckDBEngine.source_connection)
     assert all(f.exists() for fs in first.values() for f in fs)  # within the grace period: kept
     retired = derived._read_retired(store, "response_episodes")
     assert {f"month=2026-08/{f.name}" for f in first["response_episodes"]} <= set(retired)
     monkeypatch.setattr(derived, "RETIRED_GRACE_SECONDS", 0)
     _more_contacts(store, "Y")
-    second, _ = derived.ensure(store, STORED, *PERIOD.utc_bounds(TZ), TZ)
+    second, _ = derived.ensure(
+        store, STORED, *PERIOD.utc_bounds(TZ), TZ, connect=DuckDBEngine.source_connection
+    )
     assert not any(f.exists() for fs in first.values() for f in fs)  # past the grace: removed
     for name in STORED:
         [current] = second[name]
@@ -89,12 +95,16 @@ def test_superseded_files_are_removed_by_a_later_build_after_their_grace(store, 
 
 
 def test_a_rebuild_under_the_same_fingerprint_replaces_the_file_in_one_step(store):
-    files, _ = derived.ensure(store, STORED, *PERIOD.utc_bounds(TZ), TZ)
+    files, _ = derived.ensure(
+        store, STORED, *PERIOD.utc_bounds(TZ), TZ, connect=DuckDBEngine.source_connection
+    )
     [path] = files["contact_outcomes"]
     rows, inode = _rows([path]), path.stat().st_ino
     with open(path, "rb") as held:  # a reader with the file open
         (derived.folder(store, "contact_outcomes") / "state.json").unlink()  # forget the month
-        again, built = derived.ensure(store, ["contact_outcomes"], *PERIOD.utc_bounds(TZ), TZ)
+        again, built = derived.ensure(
+            store, ["contact_outcomes"], *PERIOD.utc_bounds(TZ), TZ, connect=DuckDBEngine.source_connection
+        )
         assert built.months == {"contact_outcomes": ["2026-08"]} and again["contact_outcomes"] == [path]
         assert path.stat().st_ino != inode  # a new file renamed over the old name
         held_bytes = held.read()

@@ -11,12 +11,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from frontdesk.engine import derived
-from frontdesk.engine.catalog import builtin_catalog
-from frontdesk.engine.engines import DuckDBEngine
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.tables import TABLES
+from frontdesk.indicators import derived
+from frontdesk.indicators.catalog import builtin_catalog
+from frontdesk.indicators.engines import DuckDBEngine
+from frontdesk.indicators.periods import parse_period
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 from frontdesk.synth import generate
 
 TZ = "Asia/Shanghai"
@@ -27,7 +27,7 @@ INDS = list(builtin_catalog().values())
 def store(tmp_path_factory) -> EventStore:
     store = EventStore(tmp_path_factory.mktemp("windows") / "events")
     generate(store, agents=4, months=3, start="2026-06", seed=3)
-    derived.refresh(store, TZ)
+    derived.refresh(store, TZ, connect=DuckDBEngine.source_connection)
     return store
 
 
@@ -49,7 +49,7 @@ def test_a_write_rebuilds_only_the_outcome_months_that_reach_it(store):
     again = {**{k: first[k] for k in ("channel", "agent_id", "team_id", "customer_id", "topic")},
              "interaction_id": "AGAIN-1", "created_at": again_at, "abandoned": False}  # fmt: skip
     store.write("interactions", pa.Table.from_pylist([again], schema=TABLES["interactions"].schema))
-    built = derived.refresh(store, TZ)
+    built = derived.refresh(store, TZ, connect=DuckDBEngine.source_connection)
     # August's window (to 31 days past its end) reaches UTC September, and so do the local months
     # overlapping it (September, and October from 30 September 16:00 UTC); June's and July's do not.
     assert built.months["contact_outcomes"] == ["2026-08", "2026-09", "2026-10"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from frontdesk.engine.catalog import builtin_catalog
-from frontdesk.engine.development import (
+from frontdesk.indicators.catalog import builtin_catalog
+from frontdesk.results.development import (
     COMMUNICATION,
     SYSTEMS,
     Course,
@@ -14,8 +14,8 @@ from frontdesk.engine.development import (
     percentile_among,
     review_goals,
 )
-from frontdesk.engine.scheme import SchemeError, default_scheme_text, load_scheme, parse_scheme
-from frontdesk.engine.scorecard import IndicatorResult, Scorecard
+from frontdesk.scoring.scheme import SchemeError, default_scheme_text, load_scheme, parse_scheme
+from frontdesk.scoring.scorecard import IndicatorResult, Scorecard
 
 
 def card(

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 from conftest import run_frontdesk
 
-from frontdesk.engine.effect import (
+from frontdesk.analysis.effect import (
     AppealCounts,
     Baseline,
     Thresholds,
@@ -26,11 +26,11 @@ from frontdesk.engine.effect import (
     rater_rows,
     windows,
 )
-from frontdesk.engine.engines import DuckDBEngine
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.scorecard import IndicatorResult, Scorecard
-from frontdesk.engine.tables import TABLES
+from frontdesk.indicators.engines import DuckDBEngine
+from frontdesk.indicators.periods import parse_period
+from frontdesk.scoring.scorecard import IndicatorResult, Scorecard
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 
 TZ = "Asia/Shanghai"
 AGENTS = [f"A{i:02d}" for i in range(1, 11)]
@@ -136,8 +136,8 @@ def test_an_agent_with_fewer_ratings_than_min_n_is_left_out(tmp_path, engine_of)
 
 
 def test_dimension_and_360_subjects_come_from_the_scorecards():
-    from frontdesk.engine.effect import scorecard_subjects
-    from frontdesk.engine.ratings360 import Ratings360, RelationResult
+    from frontdesk.analysis.effect import scorecard_subjects
+    from frontdesk.scoring.ratings360 import Ratings360, RelationResult
 
     card = _card("A01", 70.0)
     card.indicators = {

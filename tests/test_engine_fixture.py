@@ -5,11 +5,11 @@ from datetime import UTC, date, datetime, timedelta
 import pyarrow as pa
 import pytest
 
-from frontdesk.engine.catalog import builtin_catalog
-from frontdesk.engine.engines import DuckDBEngine
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.tables import TABLES
+from frontdesk.indicators.catalog import builtin_catalog
+from frontdesk.indicators.engines import DuckDBEngine
+from frontdesk.indicators.periods import parse_period
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 
 T0 = datetime(2026, 10, 8, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pyarrow as pa
 import pytest
 
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.tables import TABLES
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 
 
 def _surveys(times: list[datetime]) -> pa.Table:

@@ -8,11 +8,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from frontdesk.bench.pandas_reference import reference_codes, reference_values
-from frontdesk.engine.catalog import builtin_catalog
-from frontdesk.engine.engines import DuckDBEngine
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.tables import TABLES
+from frontdesk.indicators.catalog import builtin_catalog
+from frontdesk.indicators.engines import DuckDBEngine
+from frontdesk.indicators.periods import parse_period
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 from frontdesk.synth import generate
 
 TZ = "Asia/Shanghai"

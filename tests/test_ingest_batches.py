@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from frontdesk.engine.engines import get_engine
-from frontdesk.engine.eventstore import EventStore
+from frontdesk.indicators.engines import get_engine
 from frontdesk.ingest import IngestError, import_files, load_preset, manifests, recover, undo
 from frontdesk.ingest.batches import locked
+from frontdesk.store.eventstore import EventStore
 
 HEADER = "interaction_id,agent_id,channel,priority,created_at,first_response_at,resolved_at,handle_seconds\n"
 

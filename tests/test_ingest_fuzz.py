@@ -11,8 +11,8 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frontdesk.engine.eventstore import EventStore
 from frontdesk.ingest import IngestError, import_files, load_preset
+from frontdesk.store.eventstore import EventStore
 
 COLUMNS = ["interaction_id", "agent_id", "channel", "created_at", "resolved_at", "handle_seconds", "is_vip"]
 cell = st.one_of(

@@ -12,9 +12,9 @@ import textwrap
 
 import pytest
 
-from frontdesk.engine.eventstore import EventStore
 from frontdesk.ingest import import_files, load_preset
 from frontdesk.ingest.batches import locked, recover
+from frontdesk.store.eventstore import EventStore
 
 HEADER = "interaction_id,agent_id,channel,priority,created_at,first_response_at,resolved_at,handle_seconds\n"
 
@@ -46,7 +46,7 @@ CHILD = textwrap.dedent(
     import os, signal, sys
     from pathlib import Path
     import frontdesk.ingest.batches as batches
-    from frontdesk.engine.eventstore import EventStore
+    from frontdesk.store.eventstore import EventStore
     from frontdesk.ingest import import_files, load_preset
 
     root, csv_file, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]

@@ -6,8 +6,8 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from frontdesk.engine.eventstore import EventStore
 from frontdesk.ingest import import_files, parse_mapping, preset_names
+from frontdesk.store.eventstore import EventStore
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "importing.md"
 

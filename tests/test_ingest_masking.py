@@ -10,9 +10,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from frontdesk.engine.eventstore import EventStore
 from frontdesk.ingest import IngestError, import_files, load_preset
 from frontdesk.ingest.mapping import parse_mapping
+from frontdesk.store.eventstore import EventStore
 
 PHONE = "13812345678"
 ID_CARD = "11010519491231002X"

@@ -9,9 +9,9 @@ import csv
 import json
 from pathlib import Path
 
-from frontdesk.engine.eventstore import EventStore
 from frontdesk.ingest import import_files, load_preset
 from frontdesk.ingest.mapping import parse_mapping
+from frontdesk.store.eventstore import EventStore
 
 PHONE = "13812345678"
 ID_CARD = "11010519491231002X"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from frontdesk.engine.eventstore import EventStore
 from frontdesk.ingest import IngestError, import_files, load_preset
 from frontdesk.ingest.vendors import duration_seconds, prepare
+from frontdesk.store.eventstore import EventStore
 
 DATA = Path(__file__).parent / "data" / "ingest"
 ZENDESK = [

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from test_ingest_support_tickets import DATA, MAPPING
 
-from frontdesk.engine.eventstore import EventStore
 from frontdesk.ingest import import_files, parse_mapping
+from frontdesk.store.eventstore import EventStore
 
 pytestmark = pytest.mark.skipif(not DATA.exists(), reason=f"dataset not found at {DATA}")
 

@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from conftest import run_frontdesk
 
-from frontdesk.engine.eventstore import EventStore
 from frontdesk.ingest import import_files, load_preset, parse_mapping
+from frontdesk.store.eventstore import EventStore
 
 ZH_ROWS = [
     ["工單編號", "客服", "渠道", "優先級", "創建時間", "首次響應時間", "解決時間", "處理時長", "滿意度"],
@@ -177,8 +177,8 @@ def test_the_cli_exits_2_naming_file_row_and_column(tmp_path):
 def test_columns_without_names_are_named_by_position(tmp_path):
     """Two empty header cells (trailing delimiters) used to give two columns named "" and a
     KeyError deep in pyarrow (found by the fuzz test); they are named by position as in Excel."""
-    from frontdesk.engine.eventstore import EventStore
     from frontdesk.ingest import import_files, load_preset
+    from frontdesk.store.eventstore import EventStore
 
     path = tmp_path / "trailing.csv"
     path.write_text(

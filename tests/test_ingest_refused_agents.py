@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from frontdesk.engine.eventstore import EventStore
 from frontdesk.ingest import batches, import_files, load_preset
 from frontdesk.ingest.refusals import refused_rows_by_agent
+from frontdesk.store.eventstore import EventStore
 
 CSV = (
     "interaction_id,agent_id,channel,created_at,first_response_at\n"

@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from frontdesk.engine.eventstore import EventStore
 from frontdesk.ingest import import_files, load_preset
+from frontdesk.store.eventstore import EventStore
 
 LOG = (
     Path(__file__).resolve().parents[2]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from frontdesk.engine.eventstore import EventStore
 from frontdesk.ingest import import_files, parse_mapping
+from frontdesk.store.eventstore import EventStore
 
 DATA = Path("/work/shared/datasets/customer-support-tickets/customer_support_tickets.csv")
 pytestmark = pytest.mark.skipif(not DATA.exists(), reason=f"dataset not found at {DATA}")

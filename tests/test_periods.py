@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from frontdesk.engine.periods import parse_period
+from frontdesk.indicators.periods import parse_period
 
 
 def test_it_parses_every_period_form():

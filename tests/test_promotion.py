@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from frontdesk.engine.periods import parse_period, shift_period
-from frontdesk.engine.promotion import PromotionRules, promotion_candidates
-from frontdesk.engine.scheme import (
+from frontdesk.indicators.periods import parse_period, shift_period
+from frontdesk.results.promotion import PromotionRules, promotion_candidates
+from frontdesk.scoring.scheme import (
     SchemeError,
     default_scheme_text,
     grade_ladder,
@@ -14,7 +14,7 @@ from frontdesk.engine.scheme import (
     load_scheme,
     parse_scheme,
 )
-from frontdesk.engine.scorecard import Scorecard
+from frontdesk.scoring.scorecard import Scorecard
 
 TOTAL = {"A": 90.0, "B": 75.0, "C": 60.0, "D": 30.0}
 

@@ -1,4 +1,4 @@
-"""The data-quality report (frontdesk/engine/quality.py) on a hand-built event store where every
+"""The data-quality report (frontdesk/analysis/quality.py) on a hand-built event store where every
 figure is known: heaped and smooth hand-recorded durations, a record stored twice, the same customer
 twice within seconds, an outlier, an impossible time, an agent missing from the roster, and survey
 samples too small to trust. The report must find exactly those, and their flags reach scorecards.
@@ -15,12 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from frontdesk.engine.catalog import builtin_catalog
-from frontdesk.engine.compute import compute_scorecards
-from frontdesk.engine.engines import DuckDBEngine
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.quality import (
+from frontdesk.analysis.quality import (
     Thresholds,
     binomial_upper_p,
     csat_sample,
@@ -30,8 +25,13 @@ from frontdesk.engine.quality import (
     team_and_descendants,
     wilson,
 )
-from frontdesk.engine.scheme import load_scheme
-from frontdesk.engine.tables import TABLES
+from frontdesk.indicators.catalog import builtin_catalog
+from frontdesk.indicators.engines import DuckDBEngine
+from frontdesk.indicators.periods import parse_period
+from frontdesk.scoring.scheme import load_scheme
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
+from frontdesk.usecases.compute import compute_scorecards
 
 PERIOD = parse_period("2026-10")
 TZ = "UTC"
@@ -228,7 +228,7 @@ def test_a_small_effect_is_not_heaping_however_significant():
     th = Thresholds()
     # 40 % of 3,000 values on the multiple: p is tiny, but 0.40 < 1.5 × 1/3.
     assert binomial_upper_p(1200, 3000, th.five_expected) < th.alpha
-    from frontdesk.engine.quality import _positive
+    from frontdesk.analysis.quality import _positive
 
     assert not _positive(binomial_upper_p(1200, 3000, 1 / 3), 1200, 3000, 1 / 3, th)
     assert _positive(binomial_upper_p(1600, 3000, 1 / 3), 1600, 3000, 1 / 3, th)
@@ -278,7 +278,7 @@ def test_the_width_threshold_follows_the_schemes_min_n():
 
 
 def test_survey_min_n_prefers_the_schemes_own_min_n():
-    from frontdesk.engine.scheme import parse_scheme
+    from frontdesk.scoring.scheme import parse_scheme
 
     scheme = parse_scheme(
         "scheme: t\nversion: '1'\ndimensions:\n  - code: quality\n    weight: 100\n    indicators:\n"

@@ -9,7 +9,7 @@ import pytest
 from conftest import run_frontdesk
 from test_quality import build_quality_store
 
-from frontdesk.workspace import init_workspace
+from frontdesk.usecases.workspace import init_workspace
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Scorecard flags (frontdesk/engine/quality.py ``scorecard_flags``) cost only what they need and are
+"""Scorecard flags (frontdesk/analysis/quality.py ``scorecard_flags``) cost only what they need and are
 exactly the full data-quality report's agent flags: on the synthetic organisation across several
 periods, and on the hand-built store where every kind of finding is planted."""
 
@@ -7,14 +7,14 @@ from __future__ import annotations
 import pytest
 from test_quality import PERIOD, build_quality_store
 
-from frontdesk.engine.catalog import builtin_catalog
-from frontdesk.engine.compute import compute_scorecards
-from frontdesk.engine.engines import DuckDBEngine
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.quality import annotate_scorecards, quality_report, scorecard_flags, survey_min_n
-from frontdesk.engine.scheme import load_scheme
+from frontdesk.analysis.quality import annotate_scorecards, quality_report, scorecard_flags, survey_min_n
+from frontdesk.indicators.catalog import builtin_catalog
+from frontdesk.indicators.engines import DuckDBEngine
+from frontdesk.indicators.periods import parse_period
+from frontdesk.scoring.scheme import load_scheme
+from frontdesk.store.eventstore import EventStore
 from frontdesk.synth import generate
+from frontdesk.usecases.compute import compute_scorecards
 
 TZ = "Asia/Shanghai"
 PERIODS = ("2026-08", "2026-09", "2026-Q3")

@@ -12,16 +12,16 @@ from datetime import UTC, datetime
 from conftest import run_frontdesk
 from test_quality import PERIOD, build_quality_store
 
-from frontdesk.engine.catalog import builtin_catalog
-from frontdesk.engine.compute import compute_scorecards
-from frontdesk.engine.engines import DuckDBEngine
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.quality import FLAG_REFUSED, quality_report, scorecard_flags, survey_min_n
-from frontdesk.engine.scheme import load_scheme
+from frontdesk.analysis.quality import FLAG_REFUSED, quality_report, scorecard_flags, survey_min_n
+from frontdesk.indicators.catalog import builtin_catalog
+from frontdesk.indicators.engines import DuckDBEngine
+from frontdesk.indicators.periods import parse_period
 from frontdesk.ingest import batches, import_files, load_preset
 from frontdesk.ingest.refusals import refused_in_period
-from frontdesk.workspace import init_workspace
+from frontdesk.scoring.scheme import load_scheme
+from frontdesk.store.eventstore import EventStore
+from frontdesk.usecases.compute import compute_scorecards
+from frontdesk.usecases.workspace import init_workspace
 
 # A1 (team T1) and A3 (team T2) have refused rows; X9 is not on the roster; A2 has none.
 REFUSED = {"A1": 2, "A3": 1, "X9": 4, "A2": 0}

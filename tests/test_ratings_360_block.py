@@ -1,4 +1,4 @@
-"""The scorecard's 360 block (frontdesk.engine.ratings360): relation weights from the scheme,
+"""The scorecard's 360 block (frontdesk.scoring.ratings360): relation weights from the scheme,
 peers and partner departments withheld below three raters, the weighted 360 result; through the
 real engine (DuckDB over a Parquet event store)."""
 
@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime
 import pyarrow as pa
 import pytest
 
-from frontdesk.engine.compute import compute_scorecards
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.ratings360 import Ratings360
-from frontdesk.engine.scheme import load_scheme
-from frontdesk.engine.tables import TABLES
+from frontdesk.indicators.periods import parse_period
+from frontdesk.scoring.ratings360 import Ratings360
+from frontdesk.scoring.scheme import load_scheme
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
+from frontdesk.usecases.compute import compute_scorecards
 
 AT = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 

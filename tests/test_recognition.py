@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from frontdesk.engine.bonus_pool import CRITICAL_FAILURE
-from frontdesk.engine.recognition import (
+from frontdesk.results.bonus_pool import CRITICAL_FAILURE
+from frontdesk.results.recognition import (
     BELOW_MIN_N,
     NO_TOTAL,
     SMALL_SAMPLE,
@@ -17,8 +17,8 @@ from frontdesk.engine.recognition import (
     service_stars,
     star_ineligibility,
 )
-from frontdesk.engine.scheme import SchemeError, default_scheme_text, load_scheme, parse_scheme
-from frontdesk.engine.scorecard import IndicatorResult, Scorecard
+from frontdesk.scoring.scheme import SchemeError, default_scheme_text, load_scheme, parse_scheme
+from frontdesk.scoring.scorecard import IndicatorResult, Scorecard
 
 
 def card(

@@ -1,4 +1,4 @@
-"""Rater agreement, leniency and calibration spread (frontdesk.engine.reliability), against values
+"""Rater agreement, leniency and calibration spread (frontdesk.analysis.reliability), against values
 worked out by hand in the comments."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from frontdesk.engine.reliability import (
+from frontdesk.analysis.reliability import (
     calibration_spread,
     corrected_scores,
     krippendorff_alpha_interval,

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from conftest import run_frontdesk
 
-from frontdesk.engine.bonus_pool import BonusRules
-from frontdesk.engine.development import DevelopmentRules
-from frontdesk.engine.promotion import PromotionRules
-from frontdesk.engine.recognition import AnnualExcellentRules, ServiceStarRules
-from frontdesk.engine.scheme import default_scheme_text, parse_scheme
+from frontdesk.results.bonus_pool import BonusRules
+from frontdesk.results.development import DevelopmentRules
+from frontdesk.results.promotion import PromotionRules
+from frontdesk.results.recognition import AnnualExcellentRules, ServiceStarRules
+from frontdesk.scoring.scheme import default_scheme_text, parse_scheme
 
 run = run_frontdesk
 

@@ -13,14 +13,14 @@ import pytest
 from click.testing import CliRunner
 from scipy.stats import spearmanr
 
-from frontdesk.engine.catalog import builtin_catalog, load_catalog
-from frontdesk.engine.engines import DuckDBEngine
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.review import review_scheme, spearman
-from frontdesk.engine.scheme import parse_scheme
-from frontdesk.review_cli import register
+from frontdesk.analysis.review import review_scheme, spearman
+from frontdesk.cli.review import register
+from frontdesk.indicators.catalog import builtin_catalog, load_catalog
+from frontdesk.indicators.engines import DuckDBEngine
+from frontdesk.indicators.periods import parse_period
+from frontdesk.scoring.scheme import parse_scheme
 from frontdesk.synth import generate
-from frontdesk.workspace import init_workspace
+from frontdesk.usecases.workspace import init_workspace
 
 TZ = "Asia/Shanghai"
 DESK = "channel IN ('phone', 'chat', 'email', 'social', 'walk_in')"  # every channel but video

@@ -2,7 +2,7 @@
 
 import pytest
 
-from frontdesk.engine.scheme import SchemeError, default_scheme_text, diff_schemes, load_scheme, parse_scheme
+from frontdesk.scoring.scheme import SchemeError, default_scheme_text, diff_schemes, load_scheme, parse_scheme
 
 DEFAULT = default_scheme_text()
 

@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontdesk.engine.catalog import builtin_catalog
-from frontdesk.engine.engines import Measure
-from frontdesk.engine.scheme import load_scheme, parse_scheme
-from frontdesk.engine.scoring import (
+from frontdesk.indicators.catalog import builtin_catalog
+from frontdesk.indicators.engines import Measure
+from frontdesk.scoring.scheme import load_scheme, parse_scheme
+from frontdesk.scoring.scores import (
     AgentInfo,
     linear_score,
     percentile_score,

@@ -8,8 +8,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.tables import TABLES
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 from frontdesk.synth import AgentTruth, SynthSummary, generate, generator, read_truth
 
 # 30 agents make three teams (phone, chat, front desk); Sept–Oct touches two quarters.

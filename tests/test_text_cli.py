@@ -99,7 +99,7 @@ def test_train_needs_a_satisfaction_on_every_line(tmp_path):
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     from frontdesk.synth import generate
-    from frontdesk.workspace import init_workspace
+    from frontdesk.usecases.workspace import init_workspace
 
     ws = init_workspace(tmp_path_factory.mktemp("ws"))
     generate(ws.store(), agents=10, months=1, start="2026-08", seed=3)
@@ -123,9 +123,9 @@ def test_apply_writes_one_transcript_auto_review_per_conversation_once(workspace
 
 
 def test_script_compliance_and_emotion_handling_come_from_the_applied_reviews(workspace):
-    from frontdesk.engine.catalog import builtin_catalog
-    from frontdesk.engine.engines import DuckDBEngine
-    from frontdesk.engine.periods import parse_period
+    from frontdesk.indicators.catalog import builtin_catalog
+    from frontdesk.indicators.engines import DuckDBEngine
+    from frontdesk.indicators.periods import parse_period
 
     store = workspace.store()
     if (

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from frontdesk.engine.scheme import SchemeError, default_scheme_text, load_scheme, parse_scheme
+from frontdesk.scoring.scheme import SchemeError, default_scheme_text, load_scheme, parse_scheme
 from frontdesk.text.analysis import analyze
 from frontdesk.text.conversation import Conversation, Turn
 from frontdesk.text.rules import DEFAULT_RULES, find, parse_rules, rules_of_scheme, says

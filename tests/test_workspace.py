@@ -2,8 +2,8 @@
 
 import pytest
 
-from frontdesk.engine.calendars import business_seconds
-from frontdesk.workspace import WorkspaceError, init_workspace, open_workspace
+from frontdesk.indicators.calendars import business_seconds
+from frontdesk.usecases.workspace import WorkspaceError, init_workspace, open_workspace
 
 
 def test_a_new_workspace_has_its_folders_settings_and_scheme(tmp_path):

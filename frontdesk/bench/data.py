@@ -24,9 +24,9 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import Period, month, parse_period, period_of
-from frontdesk.engine.tables import TABLES
+from frontdesk.indicators.periods import Period, month, parse_period, period_of
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 from frontdesk.synth.schedule import CONTACTS_PER_AGENT_DAY
 
 START = "2026-07"  # first generated month
@@ -68,7 +68,7 @@ def default_cache() -> Path:
 
 def generator_fingerprint() -> str:
     """A short hash of the generator's and the canonical tables' source code."""
-    import frontdesk.engine.tables as tables_module
+    import frontdesk.store.tables as tables_module
     import frontdesk.synth as synth_package
 
     h = hashlib.sha256(str(DATA_VERSION).encode())

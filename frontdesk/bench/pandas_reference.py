@@ -28,10 +28,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from frontdesk.engine.calendars import Calendar, builtin_calendars
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import Period
-from frontdesk.engine.tables import TABLES
+from frontdesk.indicators.calendars import Calendar, builtin_calendars
+from frontdesk.indicators.periods import Period
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 
 REAL_TIME = ["phone", "chat", "walk_in", "video", "social"]
 DEFAULT_CALENDAR = "cn-mainland"  # teams without a calendar

@@ -29,8 +29,8 @@ from frontdesk.bench.data import (  # noqa: F401 - the dataset API, re-exported 
     plan_months,
     prepare_dataset,
 )
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import parse_period
+from frontdesk.indicators.periods import parse_period
+from frontdesk.store.eventstore import EventStore
 
 REL_TOL = 1e-9
 ABS_TOL = 1e-12  # values that should be 0 may differ by float summation order
@@ -90,10 +90,14 @@ def materialise_job(
 ) -> MaterialiseRun:
     """Bring every month of the materialised views up to date, as a write to the store would
     leave them; months already fresh (a cached dataset benched before) are kept."""
-    from frontdesk.engine import derived
+    from frontdesk.indicators import derived
+    from frontdesk.indicators.engines import DuckDBEngine
 
     cpu = _cpu_s()
-    built = derived.refresh(EventStore(root), timezone, threads=threads, memory_limit=memory_limit)
+    built = derived.refresh(
+        EventStore(root), timezone, threads=threads, memory_limit=memory_limit,
+        connect=DuckDBEngine.source_connection,
+    )  # fmt: skip
     return MaterialiseRun(built.seconds, _cpu_s() - cpu, _peak_rss_mb(), built.months)
 
 
@@ -101,8 +105,8 @@ def engine_job(
     root: str, labels: list[str], timezone: str, repeat: int, memory_limit: str | None, threads: int | None
 ) -> EngineRun:
     """Best-of-``repeat`` wall time of every built-in indicator over ``labels`` on DuckDB."""
-    from frontdesk.engine.catalog import builtin_catalog
-    from frontdesk.engine.engines import DuckDBEngine
+    from frontdesk.indicators.catalog import builtin_catalog
+    from frontdesk.indicators.engines import DuckDBEngine
 
     store = EventStore(root)
     periods = [parse_period(label) for label in labels]
@@ -297,7 +301,7 @@ def run_bench(
     if baseline:
         say(f"pandas: {len(labels)} periods × {repeat} runs in a child process …")
         base = in_child(baseline_job, root, labels, TIMEZONE, repeat)
-        from frontdesk.engine.catalog import builtin_catalog
+        from frontdesk.indicators.catalog import builtin_catalog
 
         comparison = compare(eng.values, base.frames, list(builtin_catalog()))
     result = BenchResult(

@@ -32,9 +32,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from frontdesk.engine.eventstore import IMPORTS_FOLDER, EventStore
-from frontdesk.engine.tables import TABLES, table
 from frontdesk.ingest.errors import IngestError
+from frontdesk.store.eventstore import IMPORTS_FOLDER, EventStore
+from frontdesk.store.tables import TABLES, table
 
 
 def new_batch_id(now: datetime | None = None) -> str:

@@ -11,11 +11,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from frontdesk.engine import tables as T
 from frontdesk.ingest import values as V
 from frontdesk.ingest.errors import IngestError, Problem
 from frontdesk.ingest.expressions import Context, ExpressionError, evaluate
 from frontdesk.ingest.mapping import Mapping, TableMapping
+from frontdesk.store import tables as T
 
 ROW = "__row"
 

@@ -146,7 +146,7 @@ def events(raw: pa.Table, log: EventLog, mapping: Mapping, label: str) -> tuple[
             kinds.append("assigned")
         for kind in dict.fromkeys(kinds):
             add(i, kind, times[i])
-    from frontdesk.engine.tables import TABLES
+    from frontdesk.store.tables import TABLES
 
     schema = TABLES["interaction_events"].schema
     cols = [pa.array(out[f.name], f.type) for f in schema]

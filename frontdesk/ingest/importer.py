@@ -23,13 +23,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute
 
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.tables import TABLES
 from frontdesk.ingest import batches, eventlog
 from frontdesk.ingest.convert import ROW, Converted, check_columns, convert
 from frontdesk.ingest.errors import IngestError, Problem
 from frontdesk.ingest.mapping import Mapping
 from frontdesk.ingest.readers import ReadOptions, Source, open_source
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 
 FILE = "__file"
 REPORT_LINES = 200  # problems shown in report.txt (all of them are in report.json)

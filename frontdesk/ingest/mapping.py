@@ -14,10 +14,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from frontdesk.engine.tables import TABLES
 from frontdesk.ingest.errors import IngestError
 from frontdesk.ingest.expressions import Expression, ExpressionError, compile_expression
 from frontdesk.ingest.readers import FORMATS, ReadOptions
+from frontdesk.store.tables import TABLES
 
 POLICIES = {
     "impossible_times": ("refuse", "flag", "clear"),
@@ -282,7 +282,7 @@ def _event_log(raw: Any, bad: Any) -> EventLog:
     for k in ("record", "time", "state"):
         if k not in raw:
             raise bad(f"event_log.{k}", "is required")
-    from frontdesk.engine.tables import EVENT_KINDS
+    from frontdesk.store.tables import EVENT_KINDS
 
     states = {str(k): str(v) for k, v in raw.get("states", {}).items()}
     for s, kind in states.items():

@@ -13,9 +13,9 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import Period
+from frontdesk.indicators.periods import Period
 from frontdesk.ingest import batches
+from frontdesk.store.eventstore import EventStore
 
 
 def refused_rows_by_agent(

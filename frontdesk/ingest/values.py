@@ -13,7 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from frontdesk.engine.tables import UTC_TS
+from frontdesk.store.tables import UTC_TS
 
 # Time of day, optional seconds and fraction, optional offset; shared by the date patterns below.
 _TIME = r"(?:[ T]+(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?)?"

@@ -21,10 +21,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from frontdesk.engine.catalog import Indicator
-from frontdesk.engine.scheme import Scheme
-from frontdesk.engine.scorecard import Scorecard
+from frontdesk.indicators.catalog import Indicator
 from frontdesk.report.labels import LANGS, STATES, flag, unit, word
+from frontdesk.scoring.scheme import Scheme
+from frontdesk.scoring.scorecard import Scorecard
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyarrow as pa
 
-from frontdesk.engine.tables import UTC_TS
+from frontdesk.store.tables import UTC_TS
 
 US = 1_000_000  # microseconds per second: every instant is int64 microseconds since the epoch
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from frontdesk.engine.tables import CHANNELS, PRIORITIES
+from frontdesk.store.tables import CHANNELS, PRIORITIES
 from frontdesk.synth.columns import US, instants, labels, numbered, values
 from frontdesk.synth.odds import logit, sigmoid
 from frontdesk.synth.organisation import Organisation

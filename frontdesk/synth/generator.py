@@ -14,9 +14,9 @@ from datetime import date, timedelta
 
 import pyarrow as pa
 
-from frontdesk.engine.eventstore import EventStore, conform
-from frontdesk.engine.periods import Period, month, parse_period
-from frontdesk.engine.tables import TABLES
+from frontdesk.indicators.periods import Period, month, parse_period
+from frontdesk.store.eventstore import EventStore, conform
+from frontdesk.store.tables import TABLES
 from frontdesk.synth.contacts import draw_contacts, interactions_table
 from frontdesk.synth.events import events_table
 from frontdesk.synth.feedback import surveys_table

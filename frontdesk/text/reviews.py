@@ -18,7 +18,7 @@ from datetime import datetime
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from frontdesk.engine.eventstore import EventStore
+from frontdesk.store.eventstore import EventStore
 from frontdesk.text.analysis import Analysis, analyze
 from frontdesk.text.conversation import Conversation, Turn
 from frontdesk.text.model import SatisfactionModel

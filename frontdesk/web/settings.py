@@ -65,6 +65,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "frontdesk.web.urls"
+# What the use-case layer calls on this database (frontdesk.usecases.database.open_database).
+FRONTDESK_BRIDGE = "frontdesk.web.bridge"
 WSGI_APPLICATION = "frontdesk.web.wsgi.application"
 
 TEMPLATES = [

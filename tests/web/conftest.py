@@ -11,11 +11,11 @@ from datetime import date
 
 import pytest
 
-from frontdesk.engine.scorecard import IndicatorResult, Scorecard
+from frontdesk.scoring.scorecard import IndicatorResult, Scorecard
 
 PASSWORD = "frontdesk"
 
-# Codes, names and units as in the engine's catalogue (frontdesk/engine/catalog/indicators.yaml).
+# Codes, names and units as in the engine's catalogue (frontdesk/indicators/catalog/indicators.yaml).
 INDICATOR_NAMES = {
     "first_response": {"en": "First response time", "zh": "首次响应时间", "unit": "seconds"},
     "first_contact_resolution": {

@@ -1,6 +1,6 @@
 """A workspace for the feedback tests: the web tests' organisation in the event store, with 20
 top-box surveys per agent this month (so everyone scores CSAT 100, grade A), and the recompute the
-command line does (``frontdesk.cli._compute``)."""
+command line does (``frontdesk.usecases.compute.compute_periods``)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from datetime import timedelta
 import pyarrow as pa
 from django.utils import timezone
 
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.periods import Period, parse_period
-from frontdesk.engine.tables import TABLES
-from frontdesk.workspace import Workspace, init_workspace
+from frontdesk.indicators.periods import Period, parse_period
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
+from frontdesk.usecases.workspace import Workspace, init_workspace
 
 from .conftest import build_appraisal_data
 
@@ -42,6 +42,6 @@ def make_workspace(root, settings, monkeypatch) -> Workspace:
 
 def recompute(ws: Workspace, period: Period) -> None:
     """What ``frontdesk compute --period P`` does: compute on DuckDB and store a new run."""
-    from frontdesk.cli import _compute
+    from frontdesk.usecases.compute import compute_periods
 
-    _compute(ws, [period])
+    compute_periods(ws, [period])

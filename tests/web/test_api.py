@@ -17,11 +17,11 @@ from click.testing import CliRunner
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from frontdesk.cli import _scorecards_json
-from frontdesk.engine.catalog import builtin_catalog
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.tables import TABLES
-from frontdesk.token_cli import register
+from frontdesk.usecases.scorecards import scorecards_json
+from frontdesk.cli.token import register
+from frontdesk.indicators.catalog import builtin_catalog
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 from frontdesk.web.accounts.models import Profile, Role
 from frontdesk.web.api.models import ApiToken
 from frontdesk.web.api.tokens import create_token_for
@@ -143,7 +143,7 @@ def test_token_create_prints_a_token_that_answers_the_scorecards_of_the_user(
     appraisal, tmp_path, monkeypatch
 ):
     from frontdesk import web
-    from frontdesk.workspace import init_workspace
+    from frontdesk.usecases.workspace import init_workspace
 
     init_workspace(tmp_path)
     monkeypatch.setenv("FRONTDESK_WORKSPACE", str(tmp_path))
@@ -163,7 +163,7 @@ def test_token_create_prints_a_token_that_answers_the_scorecards_of_the_user(
 
 def test_token_create_for_an_unknown_user_exits_2_with_one_line(appraisal, tmp_path, monkeypatch):
     from frontdesk import web
-    from frontdesk.workspace import init_workspace
+    from frontdesk.usecases.workspace import init_workspace
 
     init_workspace(tmp_path)
     monkeypatch.setenv("FRONTDESK_WORKSPACE", str(tmp_path))
@@ -194,7 +194,7 @@ def test_latest_scorecards_hold_only_what_the_caller_may_see(tokens, who, expect
 
 def test_scorecards_answer_exactly_the_json_of_the_command_line(tokens):
     cards = store.load_scorecards("2026-10", "monthly")
-    cli = _scorecards_json("2026-10", "monthly", cards, store.cycle_state("2026-10", "monthly"))
+    cli = scorecards_json("2026-10", "monthly", cards, store.cycle_state("2026-10", "monthly"))
     response = call("director", "/api/scorecards?period=2026-10", tokens)
     assert response.json() == json.loads(json.dumps(cli))
     assert list(response.json()) == list(cli)

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from frontdesk.engine.tables import TABLES
+from frontdesk.store.tables import TABLES
 from frontdesk.web.accounts.models import Role
 from frontdesk.web.api.tokens import create_token
 from frontdesk.web.feedback.models import SurveyLink

@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
-from frontdesk.engine.scheme import SchemeIndicator, Step
-from frontdesk.engine.scoring import linear_score
+from frontdesk.scoring.scheme import SchemeIndicator, Step
+from frontdesk.scoring.scores import linear_score
 from frontdesk.web.accounts.models import Profile, Role
 from frontdesk.web.appeals import workflow
 from frontdesk.web.appeals.models import Adjustment, Appeal, AuditAction, AuditEntry
@@ -122,7 +122,7 @@ def test_an_agent_files_an_appeal_on_their_own_result_from_the_scorecard_page(cl
 
 
 def test_the_window_is_seven_days_unless_the_scheme_says_otherwise(settings, tmp_path, in_review):
-    from frontdesk.workspace import init_workspace
+    from frontdesk.usecases.workspace import init_workspace
 
     assert window_days_of({}) == 7
     assert window_days_of({"appeals": {"window_days": 3}}) == 3

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from frontdesk.engine.scoring import linear_score
+from frontdesk.scoring.scores import linear_score
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.models import IndicatorRecord, ScorecardRecord
 from frontdesk.web.appraisal.templatetags.scorecard_format import number

@@ -10,7 +10,7 @@ import copy
 
 import pytest
 
-from frontdesk.engine.scoring import linear_score
+from frontdesk.scoring.scores import linear_score
 from frontdesk.web.accounts.models import Role
 from frontdesk.web.appeals import workflow
 from frontdesk.web.appeals.models import Adjustment, Appeal, AuditAction, AuditEntry

@@ -2,7 +2,7 @@
 
 The world: a generated organisation (20 agents in two teams, April and May 2026, frontdesk.synth)
 in a workspace; April's scorecards computed by the engine and stored in review, so agents can
-appeal. The page's numbers are compared with ``frontdesk.engine.effect.evaluate`` called directly
+appeal. The page's numbers are compared with ``frontdesk.analysis.effect.evaluate`` called directly
 on the same scorecards and event store.
 """
 
@@ -15,18 +15,18 @@ import re
 import pytest
 from django.test import Client
 
-from frontdesk.engine.compute import compute_scorecards
-from frontdesk.engine.effect import AppealCounts, Baseline, evaluate
-from frontdesk.engine.engines import DuckDBEngine
-from frontdesk.engine.periods import parse_period
+from frontdesk.analysis.effect import AppealCounts, Baseline, evaluate
+from frontdesk.indicators.engines import DuckDBEngine
+from frontdesk.indicators.periods import parse_period
 from frontdesk.synth import generate
+from frontdesk.usecases.compute import compute_scorecards
+from frontdesk.usecases.workspace import init_workspace, open_workspace
 from frontdesk.web.accounts.models import Role
 from frontdesk.web.appeals import workflow
 from frontdesk.web.appeals.acceptance import appeal_counts
 from frontdesk.web.appraisal import evaluation as evaluation_view
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.models import IndicatorRecord
-from frontdesk.workspace import init_workspace, open_workspace
 
 from .conftest import PASSWORD
 from .test_appeals import make_user, user

@@ -27,14 +27,14 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.scheme import load_scheme
-from frontdesk.engine.tables import TABLES
+from frontdesk.scoring.scheme import load_scheme
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
+from frontdesk.usecases.workspace import init_workspace
 from frontdesk.web.accounts.models import Role
 from frontdesk.web.api.tokens import create_token
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.models import IndicatorRecord
-from frontdesk.workspace import init_workspace
 
 from .conftest import PASSWORD, build_appraisal_data, load_appraisal_data
 from .test_appeals import file, make_user, user

@@ -10,13 +10,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.reliability import krippendorff_alpha_interval
+from frontdesk.analysis.reliability import krippendorff_alpha_interval
+from frontdesk.store.eventstore import EventStore
+from frontdesk.usecases.workspace import init_workspace
 from frontdesk.web.accounts.models import Role
 from frontdesk.web.appraisal.models import Agent
 from frontdesk.web.feedback import campaigns as camp
 from frontdesk.web.feedback.models import Campaign, Invitation, Template
-from frontdesk.workspace import init_workspace
 
 from .conftest import PASSWORD
 from .test_appeals import make_user, user

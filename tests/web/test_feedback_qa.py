@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from frontdesk.engine.periods import parse_period
+from frontdesk.indicators.periods import parse_period
 from frontdesk.web.accounts.models import Role
 from frontdesk.web.appraisal.models import Agent, ScorecardRecord
 from frontdesk.web.feedback import inspections

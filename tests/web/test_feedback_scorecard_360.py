@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from django.test import Client
 
 from frontdesk.cli import main
-from frontdesk.engine.periods import parse_period
+from frontdesk.indicators.periods import parse_period
 from frontdesk.web.appraisal import store
 from frontdesk.web.feedback.models import Invitation
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from frontdesk.engine.scheme import load_scheme
+from frontdesk.scoring.scheme import load_scheme
 from frontdesk.web.accounts.models import Role
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.models import SchemeAcknowledgement, ScorecardRecord

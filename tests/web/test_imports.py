@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from frontdesk.engine.eventstore import EventStore
+from frontdesk.store.eventstore import EventStore
 from frontdesk.web.accounts.models import Role
 
 from .conftest import PASSWORD

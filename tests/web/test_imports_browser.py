@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from frontdesk.engine.eventstore import EventStore
+from frontdesk.store.eventstore import EventStore
 from frontdesk.web.accounts.models import Role
 
 from .conftest import PASSWORD

@@ -16,13 +16,13 @@ import pytest
 from django.test import Client
 from test_quality import build_quality_store
 
-from frontdesk.engine.compute import compute_scorecards
-from frontdesk.engine.periods import parse_period
-from frontdesk.engine.scheme import load_scheme
+from frontdesk.indicators.periods import parse_period
+from frontdesk.scoring.scheme import load_scheme
+from frontdesk.usecases.compute import compute_scorecards
+from frontdesk.usecases.workspace import init_workspace
 from frontdesk.web.accounts.models import Role
 from frontdesk.web.appraisal import quality as quality_view
 from frontdesk.web.appraisal import store
-from frontdesk.workspace import init_workspace
 
 from .conftest import PASSWORD
 from .test_appeals import make_user
@@ -197,8 +197,8 @@ def test_rows_refused_by_the_periods_imports_are_listed_per_agent(world, setting
     them (a lead only their team's agent), in English and Chinese; October, the rows' own month, not."""
     from datetime import UTC, datetime
 
-    from frontdesk.engine.eventstore import EventStore
     from frontdesk.ingest import batches, import_files, load_preset
+    from frontdesk.store.eventstore import EventStore
 
     root = settings.WORKSPACE
     (root / "r.csv").write_text(

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from frontdesk.engine.scheme import load_scheme, parse_scheme
+from frontdesk.scoring.scheme import load_scheme, parse_scheme
 from frontdesk.web.accounts.models import Profile, Role
 from frontdesk.web.appraisal.models import SchemeAcknowledgement
 

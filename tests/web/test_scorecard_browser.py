@@ -12,8 +12,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.tables import TABLES
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 from frontdesk.web.appeals import workflow
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.models import IndicatorRecord

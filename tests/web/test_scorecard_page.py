@@ -13,9 +13,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from frontdesk.engine.development import development_plans
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.tables import TABLES
+from frontdesk.results.development import development_plans
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.history import agent_history
 from frontdesk.web.appraisal.models import Agent, Team

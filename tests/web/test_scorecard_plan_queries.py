@@ -15,7 +15,7 @@ from django.db.models.signals import post_init
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from frontdesk.engine.development import development_plans, review_goals
+from frontdesk.results.development import development_plans, review_goals
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.development_plan import plan_for
 from frontdesk.web.appraisal.models import IndicatorRecord, ScorecardRecord

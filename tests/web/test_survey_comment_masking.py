@@ -30,7 +30,7 @@ def answer(comment: str) -> list[dict]:
 def org_store():
     from django.conf import settings
 
-    from frontdesk.engine.eventstore import EventStore
+    from frontdesk.store.eventstore import EventStore
 
     return EventStore(Path(settings.WORKSPACE) / "events")
 

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
+from frontdesk.usecases.workspace import init_workspace
 from frontdesk.web.appeals.models import Appeal
 from frontdesk.web.appraisal.models import Site, Team
 from frontdesk.web.appraisal.timezones import zone_of_team, zone_of_user
-from frontdesk.workspace import init_workspace
 
 from .conftest import PASSWORD
 from .test_appeals import file, in_review, user  # noqa: F401

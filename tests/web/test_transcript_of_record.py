@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from frontdesk.engine.eventstore import EventStore
+from frontdesk.store.eventstore import EventStore
 from frontdesk.text.reviews import apply_period, read_conversations, review_tables
 from frontdesk.web.appraisal.transcripts import _rules_and_models
 

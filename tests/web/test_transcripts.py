@@ -13,17 +13,17 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import Client
 
-from frontdesk.engine.engines.base import Evidence, EvidenceRow
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.tables import TABLES
+from frontdesk.indicators.engines.base import Evidence, EvidenceRow
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 from frontdesk.text.analysis import Mark
 from frontdesk.text.model import shipped_model
 from frontdesk.text.rules import DEFAULT_RULES, find
 from frontdesk.text.sentiment import turn_sentiment
+from frontdesk.usecases.workspace import init_workspace
 from frontdesk.web.accounts.models import Role
 from frontdesk.web.appraisal.evidence import evidence_rows
 from frontdesk.web.appraisal.transcripts import interaction_of_record, mood_of, pieces
-from frontdesk.workspace import init_workspace
 
 from .conftest import PASSWORD
 from .test_appeals import make_user

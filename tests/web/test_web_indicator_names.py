@@ -37,7 +37,7 @@ def test_an_unknown_code_is_shown_as_itself():
 
 
 def test_the_engine_catalogue_names_what_nobody_registered():
-    catalog = pytest.importorskip("frontdesk.engine.catalog")
+    catalog = pytest.importorskip("frontdesk.indicators.catalog")
     code, declared = next(iter(catalog.builtin_catalog().items()))
     label = indicator_label(code)
     assert (label.zh, label.en, label.unit) == (declared.name_zh, declared.name_en, declared.unit)

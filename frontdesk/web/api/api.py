@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query
 from ninja.errors import HttpError
 
-from frontdesk.engine.catalog import builtin_catalog
-from frontdesk.engine.periods import Period, parse_period
-from frontdesk.engine.scorecard import Scorecard
+from frontdesk.indicators.catalog import builtin_catalog
+from frontdesk.indicators.periods import Period, parse_period
+from frontdesk.scoring.scorecard import Scorecard
+from frontdesk.usecases.scorecards import scorecards_json
 from frontdesk.web.api.appeals import router as appeals_router
 from frontdesk.web.api.docs import SameOriginSwagger
 from frontdesk.web.api.imports import router as imports_router
@@ -65,10 +66,8 @@ MAX_PAGE = 1_000_000  # keeps OFFSET within every engine's integer range
 
 
 def _scorecards_json(period: str, cycle: str, cards: list[Scorecard], state: str | None) -> dict[str, Any]:
-    # The CLI's builder, so ``scorecards --format json`` and the API cannot drift apart.
-    from frontdesk.cli import _scorecards_json as build
-
-    return build(period, cycle, cards, state)
+    # The use case's builder, so ``scorecards --format json`` and the API cannot drift apart.
+    return scorecards_json(period, cycle, cards, state)
 
 
 def _as_is(request: HttpRequest, data: Any) -> HttpResponse:

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router
 from ninja.errors import HttpError
 
-from frontdesk.engine.periods import parse_period
+from frontdesk.indicators.periods import parse_period
 from frontdesk.web.api.schemas import AppealIn, AppealOut, AppealStatusName, DecisionIn, Error
 from frontdesk.web.appeals import workflow
 from frontdesk.web.appeals.models import Appeal

@@ -1,5 +1,5 @@
 """Appeal counts per team for effect evaluation (MISSION X / Q3): the web layer's half of
-:func:`frontdesk.engine.effect.acceptance`, which takes plain counts because the engine may not
+:func:`frontdesk.analysis.effect.acceptance`, which takes plain counts because the engine may not
 import Django.
 
 The unit is the **scorecard** of the period's current run (the one people received): the appeal
@@ -22,8 +22,8 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
-from frontdesk.engine.effect import AppealCounts
-from frontdesk.engine.periods import parse_period
+from frontdesk.analysis.effect import AppealCounts
+from frontdesk.indicators.periods import parse_period
 from frontdesk.web.appeals.models import Appeal, AppealStatus
 from frontdesk.web.appraisal.models import ScorecardRecord
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from frontdesk.engine.scheme import SchemeIndicator
-from frontdesk.engine.scoring import linear_score, percentile_score, step_score
+from frontdesk.scoring.scheme import SchemeIndicator
+from frontdesk.scoring.scores import linear_score, percentile_score, step_score
 
 
 class RescoreError(ValueError):

@@ -6,14 +6,14 @@ from typing import Any
 
 from django.conf import settings
 
-from frontdesk.engine.scheme import Scheme, SchemeIndicator, load_scheme
+from frontdesk.scoring.scheme import Scheme, SchemeIndicator, load_scheme
 
 DEFAULT_WINDOW_DAYS = 7
 
 
 def scheme() -> Scheme | None:
     """The workspace's scheme in force (the built-in default without a workspace); None if unreadable."""
-    from frontdesk.workspace import open_workspace
+    from frontdesk.usecases.workspace import open_workspace
 
     root = getattr(settings, "WORKSPACE", None)
     try:
@@ -38,7 +38,7 @@ def window_days() -> int:
 
 def indicator_rule(code: str) -> tuple[SchemeIndicator | None, str | None]:
     """The scheme's rule for ``code`` (cap, step bands) and the catalogue's direction (higher/lower)."""
-    from frontdesk.engine.catalog import builtin_catalog
+    from frontdesk.indicators.catalog import builtin_catalog
 
     found = scheme()
     rule = None

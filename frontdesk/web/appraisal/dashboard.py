@@ -30,7 +30,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from frontdesk.engine.periods import parse_period
+from frontdesk.indicators.periods import parse_period
 from frontdesk.web.accounts.models import role_of
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.indicator_names import indicator_label

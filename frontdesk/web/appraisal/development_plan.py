@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
-from frontdesk.engine.development import (
+from frontdesk.indicators.periods import parse_period, shift_period
+from frontdesk.results.development import (
     DevelopmentGoal,
     DevelopmentPlan,
     DevelopmentRules,
@@ -21,9 +22,8 @@ from frontdesk.engine.development import (
     development_plans,
     review_goals,
 )
-from frontdesk.engine.periods import parse_period, shift_period
-from frontdesk.engine.scheme import SchemeError
-from frontdesk.engine.scorecard import IndicatorResult, Scorecard
+from frontdesk.scoring.scheme import SchemeError
+from frontdesk.scoring.scorecard import IndicatorResult, Scorecard
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.indicator_names import IndicatorLabel, indicator_label
 from frontdesk.web.appraisal.models import IndicatorRecord, ScorecardRecord, ScorecardRun

@@ -5,7 +5,7 @@
 report covers the whole organisation. Anonymous users are sent to sign in; an unparsable period or
 baseline, or a baseline starting after the period ends, is a 404.
 
-The report is :func:`frontdesk.effect_cli.build_report` — the same as ``frontdesk evaluate`` —
+The report is :func:`frontdesk.usecases.evaluation.build_report` — the same as ``frontdesk evaluate`` —
 over the period's stored scorecards and the workspace's event store; acceptance is fed from the
 appeals in this database (``frontdesk.web.appeals.acceptance``). Computing it takes seconds, so
 the report is kept in memory per workspace, period, baseline, newest scorecard run and state of
@@ -28,7 +28,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language, pgettext_lazy
 from django.views.decorators.http import require_GET
 
-from frontdesk.engine.effect import (
+from frontdesk.analysis.effect import (
     FAIRNESS_NOTE,
     METHOD_NAMES,
     OUTCOME_NAMES,
@@ -37,7 +37,7 @@ from frontdesk.engine.effect import (
     acceptance,
     subject_labels,
 )
-from frontdesk.engine.periods import Period, parse_period
+from frontdesk.indicators.periods import Period, parse_period
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.dashboard import period_choices
 from frontdesk.web.appraisal.models import ScorecardRun, Site, Team
@@ -74,7 +74,7 @@ _cache: ReportCache[EffectReport] = ReportCache(CACHE_SIZE)
 
 
 def _workspace() -> Any:
-    from frontdesk.workspace import WorkspaceError, open_workspace
+    from frontdesk.usecases.workspace import WorkspaceError, open_workspace
 
     root = getattr(settings, "WORKSPACE", None)
     if root is None:
@@ -88,8 +88,8 @@ def _workspace() -> Any:
 def effect_report(period: Period, baseline: Period | None, cards: list) -> EffectReport:
     """The evaluation of ``period`` (its stored scorecards ``cards``) without acceptance, from the
     cache when neither the scorecards (newest run) nor the event store changed since."""
-    from frontdesk.effect_cli import EvaluationUnavailable as NoEngine
-    from frontdesk.effect_cli import build_report
+    from frontdesk.usecases.evaluation import EvaluationUnavailable as NoEngine
+    from frontdesk.usecases.evaluation import build_report
 
     ws = _workspace()
     newest_run = ScorecardRun.objects.aggregate(m=Max("pk"))["m"] or 0
@@ -160,7 +160,7 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
     except EvaluationUnavailable as e:
         context["unavailable"] = str(e)
         return render(request, "appraisal/evaluation.html", context)
-    from frontdesk.effect_cli import scheme_dimensions
+    from frontdesk.usecases.evaluation import scheme_dimensions
 
     report = with_acceptance(report, period, cards[0].cycle)
     _, dimension_names = scheme_dimensions(_workspace(), cards)

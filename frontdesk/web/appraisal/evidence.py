@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from frontdesk.engine.catalog import Indicator
-from frontdesk.engine.engines.base import Evidence
-from frontdesk.engine.periods import Period
+from frontdesk.indicators.catalog import Indicator
+from frontdesk.indicators.engines.base import Evidence
+from frontdesk.indicators.periods import Period
 from frontdesk.web.appraisal.templatetags.local_time import local_text
 from frontdesk.web.appraisal.templatetags.scorecard_format import number
 
@@ -32,9 +32,9 @@ def indicator_evidence(
     """One page of the records behind ``agent_id``'s value of ``indicator`` in ``period``, oldest
     first, computed by DuckDB over ``<workspace>/events`` with the workspace's calendars and time
     zone (the built-in defaults for a bare folder)."""
-    from frontdesk.engine.engines import get_engine
-    from frontdesk.engine.eventstore import EventStore
-    from frontdesk.workspace import WorkspaceError, open_workspace
+    from frontdesk.indicators.engines import get_engine
+    from frontdesk.store.eventstore import EventStore
+    from frontdesk.usecases.workspace import WorkspaceError, open_workspace
 
     root = getattr(settings, "WORKSPACE", None)
     if root is None:

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from frontdesk.engine.scheme import Scheme
+from frontdesk.scoring.scheme import Scheme
 from frontdesk.web.accounts.models import Role, role_of
 from frontdesk.web.appeals.models import AppealStatus
 from frontdesk.web.appraisal import store

@@ -57,7 +57,7 @@ def clear_indicator_names() -> None:
 @cache
 def _builtin_catalogue() -> dict[str, IndicatorLabel]:
     try:
-        from frontdesk.engine.catalog import builtin_catalog
+        from frontdesk.indicators.catalog import builtin_catalog
 
         catalogue = builtin_catalog()
     except (ImportError, AttributeError, OSError, ValueError):

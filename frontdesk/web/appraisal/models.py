@@ -1,7 +1,7 @@
 """The organisation, its appraisal cycles and their stored scorecards.
 
 Sites, teams and agents mirror the canonical ``sites``, ``teams`` and ``agents`` tables
-(``frontdesk.engine.tables``); scorecards mirror ``frontdesk.engine.scorecard``. A scorecard keeps
+(``frontdesk.store.tables``); scorecards mirror ``frontdesk.scoring.scorecard``. A scorecard keeps
 the team and site the agent belonged to when it was computed. A ``Cycle`` owns its runs; a closed
 cycle refuses every change to itself, its runs, scorecards and indicator results (``CycleClosed``).
 """

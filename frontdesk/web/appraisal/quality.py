@@ -3,7 +3,7 @@
 ``/quality/?period=P&team=T&check=C&page=N`` for administrators, HR / directors and auditors (every
 team) and leads (the teams they supervise, with their sub-teams); QA reviewers and agents are
 refused (403), anonymous users are sent to sign in; a team the user may not see, or a period that
-is not one, is a 404. The report is ``frontdesk.engine.quality.quality_report`` over the
+is not one, is a 404. The report is ``frontdesk.analysis.quality.quality_report`` over the
 workspace's event store (DuckDB), the same as ``frontdesk quality``; its record findings are paged
 (``PAGE_SIZE``), filtered by kind (``check``). Rows refused by the period's imports are counted per
 agent from the workspace's import reports (``imports/``, ``frontdesk.ingest.refusals``). Reports are
@@ -26,8 +26,8 @@ from django.shortcuts import render
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET
 
-from frontdesk.engine.periods import Period, parse_period, quarter
-from frontdesk.engine.quality import QualityReport, Thresholds
+from frontdesk.analysis.quality import QualityReport, Thresholds
+from frontdesk.indicators.periods import Period, parse_period, quarter
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.dashboard import period_choices
 from frontdesk.web.appraisal.indicator_names import indicator_label
@@ -88,7 +88,7 @@ _cache: ReportCache[QualityReport] = ReportCache(CACHE_SIZE)
 
 
 def _workspace() -> tuple[Path, Any]:
-    from frontdesk.workspace import WorkspaceError, open_workspace
+    from frontdesk.usecases.workspace import WorkspaceError, open_workspace
 
     root = getattr(settings, "WORKSPACE", None)
     if root is None:
@@ -101,8 +101,8 @@ def _workspace() -> tuple[Path, Any]:
 
 def data_quality(period: Period, teams: set[str] | None) -> QualityReport:
     """The report of ``period`` for ``teams`` (None: every team), from the workspace's event store."""
-    from frontdesk.engine.eventstore import EventStore
     from frontdesk.ingest.refusals import refused_in_period
+    from frontdesk.store.eventstore import EventStore
 
     root, ws = _workspace()
     events = root / "events"
@@ -121,10 +121,10 @@ def data_quality(period: Period, teams: set[str] | None) -> QualityReport:
 def _compute(
     root: Path, ws: Any, period: Period, teams: set[str] | None, refused: dict[str, int]
 ) -> QualityReport:
-    from frontdesk.engine.catalog import builtin_catalog
-    from frontdesk.engine.engines import DuckDBEngine
-    from frontdesk.engine.eventstore import EventStore
-    from frontdesk.engine.quality import quality_report, survey_min_n
+    from frontdesk.analysis.quality import quality_report, survey_min_n
+    from frontdesk.indicators.catalog import builtin_catalog
+    from frontdesk.indicators.engines import DuckDBEngine
+    from frontdesk.store.eventstore import EventStore
 
     catalog = builtin_catalog()
     options: dict[str, Any] = {}
@@ -161,7 +161,7 @@ def periods_with_data() -> list[str]:
         root, _ws = _workspace()
     except QualityUnavailable:
         return []
-    from frontdesk.engine.eventstore import EventStore
+    from frontdesk.store.eventstore import EventStore
 
     months: list[Period] = []
     for label in EventStore(root / "events").months("interactions"):  # committed files only

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from frontdesk.engine.scorecard import IndicatorResult, Scorecard
+from frontdesk.scoring.scorecard import IndicatorResult, Scorecard
 
 CODES = ("first_response", "first_contact_resolution", "csat", "nps")
 TEAMS = 20

@@ -20,9 +20,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 
-from frontdesk.engine.periods import CYCLES, parse_period
-from frontdesk.engine.ratings360 import Ratings360
-from frontdesk.engine.scorecard import IndicatorResult, Scorecard
+from frontdesk.indicators.periods import CYCLES, parse_period
+from frontdesk.scoring.ratings360 import Ratings360
+from frontdesk.scoring.scorecard import IndicatorResult, Scorecard
 from frontdesk.web.accounts.models import Profile, Role
 from frontdesk.web.appraisal.indicator_names import register_indicator_names
 from frontdesk.web.appraisal.lifecycle import (

@@ -35,7 +35,7 @@ def organisation_zone() -> ZoneInfo:
 
 @lru_cache(maxsize=8)
 def _workspace_zone(root: str) -> ZoneInfo | None:
-    from frontdesk.workspace import WorkspaceError, open_workspace
+    from frontdesk.usecases.workspace import WorkspaceError, open_workspace
 
     try:
         return _zone(open_workspace(Path(root)).timezone)

@@ -116,8 +116,8 @@ def _store_root() -> Path | None:
 def _messages(events: Path, interaction_id: str) -> list[dict[str, Any]]:
     """The interaction's turns, in order (row groups of other interactions are skipped by Parquet
     statistics, so one transcript does not read the whole table)."""
-    from frontdesk.engine.eventstore import EventStore
-    from frontdesk.engine.tables import table
+    from frontdesk.store.eventstore import EventStore
+    from frontdesk.store.tables import table
 
     store = EventStore(events)
     schema = table("messages").schema
@@ -133,8 +133,8 @@ def _messages(events: Path, interaction_id: str) -> list[dict[str, Any]]:
 
 
 def _interaction(events: Path, interaction_id: str) -> dict[str, Any]:
-    from frontdesk.engine.eventstore import EventStore
-    from frontdesk.engine.tables import table
+    from frontdesk.store.eventstore import EventStore
+    from frontdesk.store.tables import table
 
     store = EventStore(events)
     schema = table("interactions").schema
@@ -182,8 +182,8 @@ def _close(a: float | None, b: float | None) -> bool:
 
 def _rows_of(events: Path, name: str, filters: list[tuple]) -> list[dict[str, Any]]:
     """The rows of table ``name`` matching ``filters`` (row groups of other keys are skipped)."""
-    from frontdesk.engine.eventstore import EventStore
-    from frontdesk.engine.tables import table
+    from frontdesk.store.eventstore import EventStore
+    from frontdesk.store.tables import table
 
     schema = table(name).schema
     parts = [pq.read_table(f, schema=schema, filters=filters) for f in EventStore(events).files(name)]
@@ -230,10 +230,10 @@ _models_cache: dict[tuple, dict] = {}
 def _rules_and_models() -> tuple[Any, dict]:
     """The workspace scheme's ``transcripts:`` rules (the defaults when it has none or cannot be
     read) and its ``models/`` (else the shipped models), as ``frontdesk text apply`` uses them."""
-    from frontdesk.engine.scheme import SchemeError
+    from frontdesk.scoring.scheme import SchemeError
     from frontdesk.text.model import ModelError, load_models
     from frontdesk.text.rules import DEFAULT_RULES, rules_of_scheme
-    from frontdesk.workspace import WorkspaceError, open_workspace
+    from frontdesk.usecases.workspace import WorkspaceError, open_workspace
 
     rules = DEFAULT_RULES
     folder = None

@@ -24,8 +24,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from frontdesk.engine.catalog import builtin_catalog
-from frontdesk.engine.scheme import Scheme
+from frontdesk.indicators.catalog import builtin_catalog
+from frontdesk.scoring.scheme import Scheme
 from frontdesk.web.accounts.models import Role, role_of
 from frontdesk.web.appeals.scheme_in_force import scheme as _scheme_in_force
 from frontdesk.web.appraisal.models import Agent, CycleKind, SchemeAcknowledgement, Team

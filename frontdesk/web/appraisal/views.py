@@ -19,8 +19,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from frontdesk.engine.catalog import builtin_catalog
-from frontdesk.engine.periods import parse_period, shift_period
+from frontdesk.indicators.catalog import builtin_catalog
+from frontdesk.indicators.periods import parse_period, shift_period
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.development_plan import plan_for
 from frontdesk.web.appraisal.evidence import EvidenceUnavailable, evidence_rows, indicator_evidence

@@ -12,14 +12,14 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from frontdesk.engine.ratings360 import ANONYMOUS_RELATIONS, MIN_ANONYMOUS_RATERS
-from frontdesk.engine.reliability import (
+from frontdesk.analysis.reliability import (
     Alpha,
     Offset,
     corrected_scores,
     krippendorff_alpha_interval,
     leniency_offsets,
 )
+from frontdesk.scoring.ratings360 import ANONYMOUS_RELATIONS, MIN_ANONYMOUS_RATERS
 from frontdesk.web.accounts.models import Role
 from frontdesk.web.appraisal.models import Agent
 from frontdesk.web.feedback.events import atomic_with_events, read_rows

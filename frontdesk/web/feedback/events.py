@@ -17,8 +17,8 @@ import pyarrow as pa
 from django.conf import settings
 from django.db import transaction
 
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.tables import TABLES
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 
 
 class NoWorkspace(RuntimeError):

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from frontdesk.engine.reliability import CalibrationReport, calibration_spread
+from frontdesk.analysis.reliability import CalibrationReport, calibration_spread
 from frontdesk.web.appraisal.models import Agent
 from frontdesk.web.feedback.events import atomic_with_events
 from frontdesk.web.feedback.models import Answer, CalibrationSession, Criterion, QAForm, Review

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from frontdesk.engine.scheme import Scheme, SchemeError, load_scheme
+from frontdesk.scoring.scheme import Scheme, SchemeError, load_scheme
 
 
 def scheme_in_force() -> Scheme:
     """The workspace's scheme, else the built-in default."""
-    from frontdesk.workspace import WorkspaceError, open_workspace
+    from frontdesk.usecases.workspace import WorkspaceError, open_workspace
 
     root = getattr(settings, "WORKSPACE", None)
     if root is not None:

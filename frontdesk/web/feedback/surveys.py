@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontdesk.text.pii import mask_text
+from frontdesk.usecases.workspace import WorkspaceError, open_workspace
 from frontdesk.web.appraisal.models import Agent
 from frontdesk.web.feedback.campaigns import AnswerError
 from frontdesk.web.feedback.events import atomic_with_events
 from frontdesk.web.feedback.models import SurveyLink
 from frontdesk.web.feedback.tokens import digest, new_token
-from frontdesk.workspace import WorkspaceError, open_workspace
 
 CSAT_SCALE = 5
 NPS_SCALE = 10
@@ -82,8 +82,8 @@ def interaction_agents(interaction_ids: Iterable[str]) -> dict[str, str | None]:
         return {}
     import pyarrow.parquet as pq
 
-    from frontdesk.engine.eventstore import EventStore
-    from frontdesk.engine.tables import table
+    from frontdesk.store.eventstore import EventStore
+    from frontdesk.store.tables import table
 
     schema = table("interactions").schema
     found: dict[str, str | None] = {}

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from frontdesk.engine.ratings360 import MIN_ANONYMOUS_RATERS
-from frontdesk.engine.reliability import reading_of_alpha
+from frontdesk.analysis.reliability import reading_of_alpha
+from frontdesk.scoring.ratings360 import MIN_ANONYMOUS_RATERS
 from frontdesk.web.accounts.models import role_of
 from frontdesk.web.appraisal.models import Agent
 from frontdesk.web.appraisal.permissions import (

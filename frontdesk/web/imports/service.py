@@ -22,8 +22,6 @@ from typing import Any
 
 from django.conf import settings
 
-from frontdesk.engine.eventstore import EventStore
-from frontdesk.engine.tables import TABLES
 from frontdesk.ingest import (
     IngestError,
     Mapping,
@@ -35,6 +33,8 @@ from frontdesk.ingest import (
 )
 from frontdesk.ingest.readers import open_source
 from frontdesk.ingest.vendors import Prepared, prepare, snake
+from frontdesk.store.eventstore import EventStore
+from frontdesk.store.tables import TABLES
 from frontdesk.text.pii import mask_text
 
 MAX_BYTES = 50 * 2**20  # an upload's size limit unless settings.FRONTDESK_IMPORT_MAX_BYTES says otherwise

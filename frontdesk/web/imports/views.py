@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from frontdesk.engine.tables import TABLES
 from frontdesk.ingest import IngestError, preset_names
+from frontdesk.store.tables import TABLES
 from frontdesk.web.appraisal.permissions import may_import_data
 from frontdesk.web.imports import service
 from frontdesk.web.imports.problems import error_message, localized

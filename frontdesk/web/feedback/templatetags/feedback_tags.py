@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django import template
 
-from frontdesk.engine.ratings360 import Ratings360
+from frontdesk.scoring.ratings360 import Ratings360
 from frontdesk.web.accounts.models import role_of
 from frontdesk.web.feedback.models import Relation
 

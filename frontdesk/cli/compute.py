@@ -1,0 +1,140 @@
+"""``frontdesk compute``, ``frontdesk scorecards`` and ``frontdesk indicators``: compute periods,
+print their stored scorecards, list the indicator catalogue."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import click
+
+from frontdesk.cli.common import (
+    BadInput,
+    open_ws,
+    period_option,
+    progress,
+    resolve_period,
+    stored_scorecards,
+    workspace_option,
+)
+from frontdesk.indicators.catalog import builtin_catalog
+from frontdesk.indicators.periods import Period
+from frontdesk.scoring.scorecard import Scorecard
+from frontdesk.usecases.compute import compute_periods
+from frontdesk.usecases.scorecards import periods_with_data, scorecards_json
+from frontdesk.usecases.workspace import Workspace
+
+
+def run_compute(
+    ws: Workspace, periods: list[Period], engine_name: str = "duckdb"
+) -> dict[str, list[Scorecard]]:
+    """Compute and store ``periods`` with a progress bar, then say what was computed."""
+    bar, update = progress("computing")
+    with bar:
+        out = compute_periods(ws, periods, engine_name, progress=update)
+    version = ws.scheme().version_id
+    for label, cards in out.items():
+        scored = sum(1 for c in cards if c.total is not None)
+        click.echo(f"computed {label}: {len(cards)} scorecards ({scored} scored) with scheme {version}")
+    return out
+
+
+@click.command()
+@workspace_option
+@period_option("YYYY-MM, YYYY-Qn, YYYY, 'latest' or 'all' (every period with data).", required=True)
+@click.option("--cycle", type=click.Choice(["monthly", "quarterly", "annual"]), default=None)
+@click.option(
+    "--engine", type=click.Choice(["duckdb", "spark", "postgres"]), default="duckdb", show_default=True
+)
+def compute(workspace: Path | None, period_text: str, cycle: str | None, engine: str) -> None:
+    """Compute every indicator and scorecard of a period (or 'all' months with data)."""
+    ws = open_ws(workspace)
+    if period_text == "all":
+        periods = periods_with_data(ws)
+        if not periods:
+            raise BadInput("--period all: the event store has no interactions yet")
+    else:
+        periods = [resolve_period(ws, period_text)]
+    if cycle is not None:
+        want = {"monthly": "month", "quarterly": "quarter", "annual": "year"}[cycle]
+        if any(p.kind != want for p in periods):
+            raise BadInput(f"--cycle {cycle} does not match period {periods[0].label}")
+    run_compute(ws, periods, engine)
+
+
+def _fmt(v: float | None, digits: int = 1) -> str:
+    return "—" if v is None else f"{v:,.{digits}f}"
+
+
+@click.command()
+@workspace_option
+@period_option()
+@click.option("--cycle", type=click.Choice(["monthly", "quarterly", "annual"]), default=None)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
+def scorecards(workspace: Path | None, period_text: str, cycle: str | None, fmt: str) -> None:
+    """Print the computed scorecards of a period."""
+    _, db, period, cards = stored_scorecards(workspace, period_text, cycle)
+    codes = list(cards[0].indicators)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                scorecards_json(
+                    period.label, period.cycle, cards, db.cycle_state(period.label, period.cycle)
+                ),
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+    elif fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["agent_id", "name", "team_id", "total", "grade", "rank_team", "rank_org", *codes])
+        for c in cards:
+            vals = [c.indicators[k].value if k in c.indicators else None for k in codes]
+            w.writerow([c.agent_id, c.name, c.team_id, c.total, c.grade, c.rank_team, c.rank_org, *vals])
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        print_table(cards, codes, f"{period.label} · {cards[0].scheme_version}")
+
+
+def print_table(cards: list[Scorecard], codes: list[str], title: str, limit: int | None = None) -> None:
+    """A ranking table; indicator columns are headed by their mission IDs (I-E1 …) to stay narrow."""
+    from rich.console import Console
+    from rich.table import Table
+
+    cat = builtin_catalog()
+    t = Table(
+        title=title, caption=" · ".join(f"{cat[k].mission_id} {cat[k].name_en}" for k in codes if k in cat)
+    )
+    for col in ("rank", "agent", "team", "total", "grade"):
+        t.add_column(col, justify="left" if col in ("agent", "team", "grade") else "right", no_wrap=True)
+    for k in codes:
+        t.add_column(cat[k].mission_id if k in cat else k, justify="right", no_wrap=True)
+    for c in cards[:limit] if limit else cards:
+        vals = [_fmt(c.indicators[k].value) if k in c.indicators else "" for k in codes]
+        t.add_row(str(c.rank_org or "—"), f"{c.agent_id} {c.name_zh or c.name}", c.team_id, _fmt(c.total),
+                  c.grade or "—", *vals)  # fmt: skip
+    Console(width=max(120, 48 + 9 * len(codes))).print(t)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def indicators(fmt: str) -> None:
+    """List the indicator catalogue."""
+    cat = builtin_catalog()
+    if fmt == "json":
+        click.echo(json.dumps([i.to_json() for i in cat.values()], ensure_ascii=False, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title="Frontdesk indicators")
+    for col in ("code", "mission", "name", "名称", "dimension", "kind", "unit", "better", "source"):
+        t.add_column(col)
+    for i in cat.values():
+        t.add_row(i.code, i.mission_id, i.name_en, i.name_zh, i.dimension, i.kind, i.unit, i.better, i.source)
+    Console(width=160).print(t)

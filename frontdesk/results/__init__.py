@@ -1,0 +1,3 @@
+"""Results: what scorecards turn into (MISSION R1-R3): the bonus pool, promotion candidates,
+Service Star and annual excellence, development plans (docs/results.md).
+"""
