@@ -109,6 +109,56 @@ def test_a_critical_failure_caps_the_grade():
     )
 
 
+def test_only_the_rules_an_agent_sets_off_cap_its_grade_and_the_harshest_of_them_wins():
+    # Rule B (cap D) is listed last: an agent setting off only rule A is capped at A's C, not D.
+    scheme = scheme_with(
+        "dimensions:\n  - code: quality\n    weight: 100\n    indicators:\n"
+        "      - {code: csat, weight: 100, target: 95, floor: 60}\n"
+        "critical_failures:\n"
+        "  - {indicator: qa_critical_failures, above: 0, cap_grade: C}\n"
+        "  - {indicator: handle_time, above: 900, cap_grade: D}\n" + GRADES
+    )
+    agents = [AgentInfo(a, a, "T1") for a in ("ONLY_A", "BOTH", "NONE", "ONLY_A_WORSE")]
+    measures = {
+        "ONLY_A": {"csat": Measure(99.0, 100), "qa_critical_failures": Measure(1.0, 4)},
+        "BOTH": {"csat": Measure(99.0, 100), "qa_critical_failures": Measure(2.0, 4),
+                 "handle_time": Measure(1200.0, 100)},
+        "NONE": {"csat": Measure(99.0, 100), "qa_critical_failures": Measure(0.0, 4),
+                 "handle_time": Measure(300.0, 100)},
+        "ONLY_A_WORSE": {"csat": Measure(61.0, 100), "qa_critical_failures": Measure(1.0, 4)},
+    }  # fmt: skip
+    cards = {c.agent_id: c for c in score_period(agents, measures, scheme, CAT, "2026-10", "monthly")}
+    only_a = cards["ONLY_A"]
+    assert only_a.total >= 85 and only_a.grade == "C"
+    assert only_a.capped_by == "qa_critical_failures > 0: grade at most C"
+    assert {"critical_failure", "capped"} <= set(only_a.flags)
+    both = cards["BOTH"]
+    assert both.total >= 85 and both.grade == "D"
+    assert both.capped_by == "handle_time > 900: grade at most D"  # the rule whose cap was applied
+    assert "capped" in both.flags
+    none = cards["NONE"]
+    assert none.grade == "A" and none.capped_by is None
+    assert not {"critical_failure", "capped"} & set(none.flags)
+    worse = cards["ONLY_A_WORSE"]  # already below the cap: the grade stays, nothing is capped
+    assert worse.grade == "D" and "critical_failure" in worse.flags and "capped" not in worse.flags
+
+
+def test_the_schemes_min_n_decides_which_samples_are_small():
+    def card(min_n: str, n: int):
+        scheme = scheme_with(
+            "dimensions:\n  - code: quality\n    weight: 100\n    indicators:\n"
+            f"      - {{code: csat, weight: 100, target: 95, floor: 60{min_n}}}\n" + GRADES
+        )
+        return score_agent(AgentInfo("A1", "x", "T1"), {"csat": Measure(90.0, n)}, scheme, CAT, "2026-10",
+                           "monthly").indicators["csat"]  # fmt: skip
+
+    assert CAT["csat"].min_n == 20
+    assert "small_sample" in card("", 10).flags  # no min_n in the scheme: the catalogue's is the default
+    assert "small_sample" not in card("", 20).flags
+    assert "small_sample" not in card(", min_n: 5", 10).flags  # the scheme's, lower, wins
+    assert "small_sample" in card(", min_n: 50", 30).flags  # so does a stricter one
+
+
 def test_bonus_items_lift_the_total_above_100():
     scheme = scheme_with(
         "dimensions:\n  - code: quality\n    weight: 100\n    indicators:\n"

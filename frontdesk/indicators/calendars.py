@@ -18,7 +18,7 @@ is the business time elapsed since the calendar's origin, and the business time 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
@@ -192,12 +192,6 @@ BUILTIN: dict[str, dict[str, Any]] = {
 
 def builtin_calendars() -> dict[str, Calendar]:
     return {cid: calendar_from_dict(cid, raw) for cid, raw in BUILTIN.items()}
-
-
-@dataclass
-class _Bucket:
-    cum_us: int = 0
-    spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _epoch_us(t: datetime) -> int:

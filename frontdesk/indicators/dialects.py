@@ -51,24 +51,69 @@ def _anonymous_name(node: exp.Expression) -> str | None:
     return str(node.this).lower() if isinstance(node, exp.Anonymous) else None
 
 
+# -- column types ---------------------------------------------------------------------------------
+# The SQL type of each Arrow type, by dialect: the one map every engine declares columns with.
+# Unsigned integers take the next wider signed type; "decimal" is a template for precision, scale.
+_SQL_TYPES: dict[str, dict[str, str]] = {
+    "duckdb": {
+        "string": "VARCHAR", "bool": "BOOLEAN", "int8": "TINYINT", "int16": "SMALLINT",
+        "int32": "INTEGER", "int64": "BIGINT", "float32": "FLOAT", "float64": "DOUBLE", "date": "DATE",
+        "timestamp": "TIMESTAMP", "timestamptz": "TIMESTAMPTZ", "decimal": "DECIMAL({p}, {s})",
+    },
+    "postgres": {
+        "string": "text", "bool": "boolean", "int8": "smallint", "int16": "smallint", "int32": "integer",
+        "int64": "bigint", "float32": "real", "float64": "double precision", "date": "date",
+        "timestamp": "timestamp", "timestamptz": "timestamptz", "decimal": "numeric({p}, {s})",
+    },
+    "spark": {
+        "string": "STRING", "bool": "BOOLEAN", "int8": "TINYINT", "int16": "SMALLINT", "int32": "INT",
+        "int64": "BIGINT", "float32": "FLOAT", "float64": "DOUBLE", "date": "DATE",
+        "timestamp": "TIMESTAMP_NTZ", "timestamptz": "TIMESTAMP_LTZ", "decimal": "DECIMAL({p}, {s})",
+    },
+}  # fmt: skip
+
+
+def _type_key(t: pa.DataType) -> str | None:
+    """The dialect-neutral name of an Arrow type in :data:`_SQL_TYPES`, or None."""
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return "string"
+    if pa.types.is_boolean(t):
+        return "bool"
+    if pa.types.is_int64(t) or pa.types.is_uint32(t):
+        return "int64"
+    if pa.types.is_int32(t) or pa.types.is_uint16(t):
+        return "int32"
+    if pa.types.is_int16(t) or pa.types.is_uint8(t):
+        return "int16"
+    if pa.types.is_int8(t):
+        return "int8"
+    if pa.types.is_float64(t):
+        return "float64"
+    if pa.types.is_float32(t):
+        return "float32"
+    if pa.types.is_date(t):
+        return "date"
+    if pa.types.is_timestamp(t):
+        return "timestamptz" if t.tz else "timestamp"
+    if pa.types.is_decimal(t):
+        return "decimal"
+    return None
+
+
+def sql_type(arrow_type: pa.DataType, dialect: str) -> str:
+    """The column type ``dialect`` (duckdb, postgres, spark) declares for ``arrow_type``; a
+    ``TypeError`` for an Arrow type no engine stores (lists, structs, unsigned 64-bit …)."""
+    key = _type_key(arrow_type)
+    if key is None:
+        raise TypeError(f"Arrow type {arrow_type} has no {dialect} column type here")
+    name = _SQL_TYPES[dialect][key]
+    return name.format(p=arrow_type.precision, s=arrow_type.scale) if key == "decimal" else name
+
+
 @cache
 def _canonical_schema() -> dict[str, dict[str, str]]:
     """The canonical tables as sqlglot sees a schema: table → column → SQL type."""
-
-    def sql_type(t: pa.DataType) -> str:
-        if pa.types.is_timestamp(t):
-            return "TIMESTAMPTZ" if t.tz else "TIMESTAMP"
-        if pa.types.is_date(t):
-            return "DATE"
-        if pa.types.is_boolean(t):
-            return "BOOLEAN"
-        if pa.types.is_integer(t):
-            return "BIGINT"
-        if pa.types.is_floating(t):
-            return "DOUBLE"
-        return "VARCHAR"
-
-    return {name: {f.name: sql_type(f.type) for f in t.schema} for name, t in TABLES.items()}
+    return {name: {f.name: sql_type(f.type, SOURCE_DIALECT) for f in t.schema} for name, t in TABLES.items()}
 
 
 def _annotate(tree: exp.Expression) -> None:

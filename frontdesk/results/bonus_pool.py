@@ -254,9 +254,6 @@ class BonusAllocation:
     def tier_amount(self, name: str) -> Decimal:
         return sum((a.amount for a in self.tier(name)), Decimal("0.00"))
 
-    def amount_of(self, agent_id: str) -> Decimal:
-        return next(a.amount for a in self.allocations if a.agent_id == agent_id)
-
     def to_json(self) -> dict[str, Any]:
         """The DESIGN.md ``bonus --format json`` document; amounts are strings with two decimals."""
         return {

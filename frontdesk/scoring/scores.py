@@ -28,7 +28,7 @@ from typing import Any
 from frontdesk.indicators.catalog import Indicator
 from frontdesk.indicators.engines import Measure
 from frontdesk.indicators.periods import Period
-from frontdesk.scoring.scheme import Scheme, SchemeIndicator
+from frontdesk.scoring.scheme import CriticalRule, Scheme, SchemeIndicator
 from frontdesk.scoring.scorecard import IndicatorResult, Scorecard
 
 
@@ -68,6 +68,20 @@ def percentile_score(value: float, peers: Sequence[float], better: str) -> float
 def shrink(value: float, n: int, k: int, mean: float) -> float:
     """Credibility-weighted value: ``(n·x + k·μ) / (n + k)``."""
     return (n * value + k * mean) / (n + k)
+
+
+def effective_min_n(si: SchemeIndicator, ind: Indicator) -> int:
+    """The minimum sample of a scored indicator: the scheme's ``min_n``; the catalogue's is only
+    the default, for a scheme that sets none."""
+    return si.min_n if si.min_n is not None else ind.min_n
+
+
+def is_small_sample(n: int, si: SchemeIndicator, ind: Indicator) -> bool:
+    """Whether a value on ``n`` records is flagged ``small_sample``: ``n`` below
+    :func:`effective_min_n`, except the 0 an ``absent_means_zero`` indicator gives an agent
+    without records. Decided here only: the engines report ``n`` and leave the judgement to the
+    scheme."""
+    return n < effective_min_n(si, ind) and not (ind.absent_means_zero and n == 0)
 
 
 def _peer_key(agent: AgentInfo, group: str) -> str:
@@ -116,8 +130,9 @@ def score_period(
     for dim in scheme.dimensions:
         for si in dim.indicators:
             if si.code in scored:
-                min_n = si.min_n if si.min_n is not None else catalog[si.code].min_n
-                peers[si.code] = _peer_values(agents, measures, si.code, si.peer_group, min_n)
+                peers[si.code] = _peer_values(
+                    agents, measures, si.code, si.peer_group, effective_min_n(si, catalog[si.code])
+                )
     # Percentile curves rank the values after shrinkage, so first adjust every value.
     adjusted: dict[str, dict[str, tuple[float | None, float | None, bool]]] = defaultdict(dict)
     for a in agents:
@@ -133,11 +148,14 @@ def score_period(
                 si = _find(scheme, code)
                 ranked_values[(code, _peer_key(a, si.peer_group))].append(value)
     cards = []
+    caps: dict[str, str] = {}  # agent → the grade cap of the harshest critical failure it set off
     for a in agents:
-        card = _score_agent(a, measures.get(a.agent_id, {}), adjusted[a.agent_id], ranked_values, scheme, catalog,
-                            period, cycle)  # fmt: skip
+        card, cap = _score_agent(a, measures.get(a.agent_id, {}), adjusted[a.agent_id], ranked_values, scheme,
+                                 catalog, period, cycle)  # fmt: skip
         cards.append(card)
-    _grade(cards, scheme)
+        if cap is not None:
+            caps[a.agent_id] = cap
+    _grade(cards, scheme, caps)
     _rank(cards)
     cards.sort(key=lambda c: (c.rank_org is None, c.rank_org or 0, c.agent_id))
     return cards
@@ -158,10 +176,10 @@ def _adjust(
     m = measures.get(a.agent_id, {}).get(si.code)
     if m is None or m.value is None:
         return None, None, False
-    min_n = si.min_n if si.min_n is not None else ind.min_n
+    k = effective_min_n(si, ind)
     mean = peer[1].get(_peer_key(a, si.peer_group))
-    if si.shrink and 0 < m.n < min_n and mean is not None:
-        return shrink(m.value, m.n, min_n, mean), mean, True
+    if si.shrink and 0 < m.n < k and mean is not None:
+        return shrink(m.value, m.n, k, mean), mean, True
     return m.value, None, False
 
 
@@ -174,7 +192,8 @@ def _score_agent(
     catalog: Mapping[str, Indicator],
     period: str,
     cycle: str,
-) -> Scorecard:
+) -> tuple[Scorecard, str | None]:
+    """The agent's scorecard, ungraded, and the grade cap of the critical failures it set off."""
     card = Scorecard(
         agent_id=a.agent_id, name=a.name, name_zh=a.name_zh, team_id=a.team_id, site_id=a.site_id,
         period=period, cycle=cycle, scheme_version=scheme.version_id,
@@ -209,8 +228,7 @@ def _score_agent(
                         value, ranked_values[(si.code, _peer_key(a, si.peer_group))], ind.better
                     )
                 res.score = round(score, 2)
-                min_n = si.min_n if si.min_n is not None else ind.min_n
-                if res.n < min_n and not (ind.absent_means_zero and res.n == 0):
+                if is_small_sample(res.n, si, ind):
                     res.flags.append("small_sample")
                 if shrunk:
                     res.flags.append("shrunk")
@@ -245,20 +263,26 @@ def _score_agent(
         card.flags.append("no_data")
     if declared and (declared - available) / declared > scheme.missing_weight_flag + 1e-9:
         card.flags.append("weight_missing")
+    # Only the rules this agent set off cap its grade; of several, the harshest cap applies (the
+    # first listed among equally harsh ones) and capped_by names that rule.
+    applied: CriticalRule | None = None
     for rule in scheme.critical:
         m = own.get(rule.indicator)
         if m is not None and m.value is not None and m.value > rule.above:
             card.flags.append("critical_failure")
-            card.capped_by = (
-                card.capped_by or f"{rule.indicator} > {rule.above:g}: grade at most {rule.cap_grade}"
-            )
-    return card
+            if applied is None or scheme.grade_rank(rule.cap_grade) > scheme.grade_rank(applied.cap_grade):
+                applied = rule
+    if applied is None:
+        return card, None
+    card.capped_by = f"{applied.indicator} > {applied.above:g}: grade at most {applied.cap_grade}"
+    return card, applied.cap_grade
 
 
-def _grade(cards: list[Scorecard], scheme: Scheme) -> None:
+def _grade(cards: list[Scorecard], scheme: Scheme, caps: Mapping[str, str]) -> None:
     """Grades by thresholds, or by forced distribution over the scored cards: best totals first,
     each grade taking its share (rounded to whole people); agents tied on total at a boundary all
-    take the better grade. Then critical failures cap the grade."""
+    take the better grade. Then each agent's critical failures cap the grade: ``caps`` holds, by
+    agent, the cap of the harshest rule that agent set off."""
     if scheme.grading == "forced":
         scored = sorted((c for c in cards if c.total is not None), key=lambda c: -(c.total or 0.0))
         n = len(scored)
@@ -277,13 +301,12 @@ def _grade(cards: list[Scorecard], scheme: Scheme) -> None:
     else:
         for c in cards:
             c.grade = scheme.grade_for(c.total)
-    caps = {r.cap_grade for r in scheme.critical}
     for c in cards:
-        if c.grade is None or "critical_failure" not in c.flags:
+        cap = caps.get(c.agent_id)
+        if c.grade is None or cap is None:
             continue
-        worst_cap = max(caps, key=scheme.grade_rank) if caps else None
-        if worst_cap is not None and scheme.grade_rank(c.grade) < scheme.grade_rank(worst_cap):
-            c.grade = worst_cap
+        if scheme.grade_rank(c.grade) < scheme.grade_rank(cap):
+            c.grade = cap
             c.flags.append("capped")
 
 

@@ -3,6 +3,6 @@ sentiment, predicted satisfaction and PII masking for chats and call transcripts
 English, offline and on a CPU.
 
 Pure Python (numpy for the model, jieba for Chinese words); no Django import. The command line is
-``frontdesk text`` (frontdesk/text_cli.py); the flow into ``qa_reviews`` is :mod:`frontdesk.text.reviews`.
+``frontdesk text`` (frontdesk/cli/text.py); the flow into ``qa_reviews`` is :mod:`frontdesk.text.reviews`.
 Documented in docs/text-analytics.md.
 """

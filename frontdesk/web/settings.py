@@ -39,6 +39,7 @@ ALLOWED_HOSTS = [
 INSTALLED_APPS = [
     "frontdesk.web.accounts",
     "frontdesk.web.appraisal",
+    "frontdesk.web.insights",  # analysis pages (home, quality, evaluation, transcripts): no models
     "frontdesk.web.appeals",
     "frontdesk.web.api",
     "frontdesk.web.feedback",

@@ -1,4 +1,5 @@
-"""URL map: pages at the root, sign-in under ``accounts/``, the language switch, the admin."""
+"""URL map: pages at the root (appraisal's, and the analysis pages of ``insights``), sign-in under
+``accounts/``, the language switch, the admin."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -9,6 +10,7 @@ admin.site.site_title = _("Frontdesk administration")
 
 urlpatterns = [
     path("", include("frontdesk.web.appraisal.urls")),
+    path("", include("frontdesk.web.insights.urls")),
     path("appeals/", include("frontdesk.web.appeals.urls")),
     path("feedback/", include("frontdesk.web.feedback.urls")),
     path("imports/", include("frontdesk.web.imports.urls")),

@@ -13,7 +13,7 @@ import pytest
 
 from frontdesk.scoring.scorecard import IndicatorResult, Scorecard
 
-PASSWORD = "frontdesk"
+from .users import PASSWORD
 
 # Codes, names and units as in the engine's catalogue (frontdesk/indicators/catalog/indicators.yaml).
 INDICATOR_NAMES = {

@@ -17,11 +17,11 @@ from click.testing import CliRunner
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from frontdesk.usecases.scorecards import scorecards_json
 from frontdesk.cli.token import register
 from frontdesk.indicators.catalog import builtin_catalog
 from frontdesk.store.eventstore import EventStore
 from frontdesk.store.tables import TABLES
+from frontdesk.usecases.scorecards import scorecards_json
 from frontdesk.web.accounts.models import Profile, Role
 from frontdesk.web.api.models import ApiToken
 from frontdesk.web.api.tokens import create_token_for

@@ -8,13 +8,12 @@ import copy
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from frontdesk.scoring.scheme import SchemeIndicator, Step
 from frontdesk.scoring.scores import linear_score
-from frontdesk.web.accounts.models import Profile, Role
+from frontdesk.web.accounts.models import Role
 from frontdesk.web.appeals import workflow
 from frontdesk.web.appeals.models import Adjustment, Appeal, AuditAction, AuditEntry
 from frontdesk.web.appeals.rescoring import RescoreError, StoredResult, rescore, total_of
@@ -23,34 +22,15 @@ from frontdesk.web.appeals.window import deadline_of, review_opened_at
 from frontdesk.web.appeals.workflow import AppealError
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.lifecycle import CycleClosed, CycleError
-from frontdesk.web.appraisal.models import Agent, Cycle, IndicatorRecord, ScorecardRecord, Team
+from frontdesk.web.appraisal.models import Cycle, IndicatorRecord, ScorecardRecord
 
-from .conftest import PASSWORD, build_appraisal_data, load_appraisal_data
+from .conftest import build_appraisal_data, load_appraisal_data
 from .test_web_i18n import english_words, visible_text
+from .users import login, make_user, user
 
 pytestmark = pytest.mark.django_db
 
 PERIOD = "2026-10"
-
-
-def make_user(username: str, role: str, *, agent: str | None = None, teams: tuple[str, ...] = ()):
-    u = get_user_model().objects.create_user(username, password=PASSWORD)
-    Profile.objects.create(user=u, role=role)
-    if agent is not None:
-        Agent.objects.filter(pk=agent).update(user=u)
-    for team in teams:
-        Team.objects.get(pk=team).supervisors.add(u)
-    return u
-
-
-def user(username: str):
-    return get_user_model().objects.get(username=username)
-
-
-def login(client: Client, username: str) -> Client:
-    client.logout()
-    assert client.login(username=username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
-from frontdesk.web.accounts.models import Profile, Role
+from frontdesk.web.accounts.models import Role
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.lifecycle import CycleError
 from frontdesk.web.appraisal.models import (
@@ -23,11 +23,11 @@ from frontdesk.web.appraisal.models import (
     IndicatorRecord,
     ScorecardRecord,
     ScorecardRun,
-    Team,
 )
 
-from .conftest import PASSWORD, build_appraisal_data, load_appraisal_data
+from .conftest import build_appraisal_data, load_appraisal_data
 from .test_web_i18n import english_words, visible_text
+from .users import PASSWORD, login, make_user, user
 
 pytestmark = pytest.mark.django_db
 
@@ -38,24 +38,6 @@ def computed(db):
     data = build_appraisal_data()
     load_appraisal_data(data, publish=False)
     return data
-
-
-def user(username: str):
-    return get_user_model().objects.get(username=username)
-
-
-def make_user(username: str, role: str | None, teams: tuple[str, ...] = ()):
-    u = get_user_model().objects.create_user(username, password=PASSWORD)
-    if role is not None:
-        Profile.objects.create(user=u, role=role)
-    for team in teams:
-        Team.objects.get(pk=team).supervisors.add(u)
-    return u
-
-
-def login(client: Client, username: str) -> Client:
-    assert client.login(username=username, password=PASSWORD)
-    return client
 
 
 def history(period: str) -> list[tuple[str, str, str | None, int | None]]:

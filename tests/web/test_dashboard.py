@@ -8,11 +8,9 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 
-from frontdesk.web.accounts.models import Profile, Role
-from frontdesk.web.appraisal.models import IndicatorRecord, ScorecardRecord, Team
+from frontdesk.web.accounts.models import Role
+from frontdesk.web.appraisal.models import IndicatorRecord, ScorecardRecord
 from frontdesk.web.appraisal.sample_organisation import (
     CODES,
     sample_agents,
@@ -20,24 +18,10 @@ from frontdesk.web.appraisal.sample_organisation import (
     store_sample_organisation,
 )
 
-from .conftest import PASSWORD
 from .test_web_i18n import english_words, visible_text
+from .users import login, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client: Client, username: str) -> Client:
-    assert client.login(username=username, password=PASSWORD)
-    return client
-
-
-def make_user(username: str, role: str | None, teams: tuple[str, ...] = ()):
-    u = get_user_model().objects.create_user(username, password=PASSWORD)
-    if role is not None:
-        Profile.objects.create(user=u, role=role)
-    for team in teams:
-        Team.objects.get(pk=team).supervisors.add(u)
-    return u
 
 
 def chart_data(response) -> dict:
@@ -117,7 +101,7 @@ def test_a_lead_sees_only_their_own_teams_agents(client, appraisal):
 
 
 def test_a_qa_reviewer_sees_the_teams_they_review(client, appraisal):
-    make_user("qa", Role.QA.value, ("T2",))
+    make_user("qa", Role.QA.value, teams=("T2",))
     data = chart_data(login(client, "qa").get("/dashboard/?period=2026-10"))
     assert sorted(data["heatmap"]["agent_ids"]) == ["A004", "A005"]
 
@@ -208,7 +192,7 @@ def build_large(agent_count: int = 1000, periods: tuple[str, ...] = ("2026-08", 
     agents = sample_agents(agent_count)
     store_sample_organisation(agents, periods)
     make_user("director", Role.DIRECTOR.value)
-    make_user("lead", Role.LEAD.value, ("T03", "T07"))
+    make_user("lead", Role.LEAD.value, teams=("T03", "T07"))
     return agents
 
 

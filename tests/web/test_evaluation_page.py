@@ -24,9 +24,9 @@ from frontdesk.usecases.workspace import init_workspace, open_workspace
 from frontdesk.web.accounts.models import Role
 from frontdesk.web.appeals import workflow
 from frontdesk.web.appeals.acceptance import appeal_counts
-from frontdesk.web.appraisal import evaluation as evaluation_view
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.models import IndicatorRecord
+from frontdesk.web.insights import evaluation as evaluation_view
 
 from .conftest import PASSWORD
 from .test_appeals import make_user, user

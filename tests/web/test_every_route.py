@@ -3,7 +3,7 @@ the resolver) and of each API route (read from ``/api/openapi.json``) for anonym
 director and auditor. A route missing from the tables below fails the test, so no route is added
 without deciding who may use it.
 
-The data: ``test_appeals.in_review`` (October in review, the other periods computed only; agent =
+The data (built once for the module): ``test_appeals.in_review`` (October in review, the other periods computed only; agent =
 A001 in T1, lead of T1, agent2 = A002 in T1, agent4 = A004 in T2, an auditor), an open appeal of
 A001, A002 and A004 each, and a workspace with an event store for the evidence.
 
@@ -19,12 +19,15 @@ registered model's list page is checked to send every role of the table to the a
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
 from django.contrib import admin
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from frontdesk.scoring.scheme import load_scheme
@@ -37,14 +40,14 @@ from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.models import IndicatorRecord
 
 from .conftest import PASSWORD, build_appraisal_data, load_appraisal_data
-from .test_appeals import file, make_user, user
+from .test_appeals import file
 from .test_feedback_campaigns import route_world
+from .users import make_user, user
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def in_review(db):
+def in_review() -> None:
     """As ``test_appeals.in_review``: every cycle computed, October in review. Logins: director,
     lead (T1), agent (A001), agent2 (A002, T1), agent4 (A004, T2), lead2 (T2), qa (T1), auditor."""
     load_appraisal_data(build_appraisal_data(), publish=False)
@@ -465,17 +468,43 @@ API: dict[tuple[str, str], list[tuple[str, dict | None, dict]]] = {
 # The data ------------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def module_world(
+    django_db_setup, django_db_blocker, tmp_path_factory
+) -> Iterator[tuple[Path, dict[str, str]]]:
+    """The data, built once for the module (175 tests) inside a transaction that is rolled back at
+    its end, as Django's ``TestCase.setUpTestData`` does; each test runs in a savepoint of it, so
+    what a test writes is undone before the next. Passwords use the tests' fast hasher."""
+    root = tmp_path_factory.mktemp("routes")
+    init_workspace(root)
+    with (
+        django_db_blocker.unblock(),
+        override_settings(WORKSPACE=root, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
+        yield root, build_world(root)
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(in_review, settings, tmp_path) -> dict[str, str]:
-    """The ids the tables' placeholders stand for; a workspace with first responses of A001, A002
-    and A004 in October, and a short chat transcript of each."""
-    init_workspace(tmp_path)
+def world(module_world, db, settings) -> dict[str, str]:
+    """The ids the tables' placeholders stand for (:func:`build_world`), the workspace in force."""
+    root, ids = module_world
+    settings.WORKSPACE = root
+    return ids
+
+
+def build_world(root: Path) -> dict[str, str]:
+    """The organisation of :func:`in_review`; a workspace at ``root`` with first responses of A001,
+    A002 and A004 in October, and a short chat transcript of each; the ids of the tables'
+    placeholders."""
+    in_review()
     rows = [
         dict(interaction_id=f"I{i}-{agent}", channel="chat", agent_id=agent, created_at=T0 + timedelta(hours=i),
              first_response_at=T0 + timedelta(hours=i, seconds=30), abandoned=False)
         for i, agent in enumerate(["A001", "A002", "A004"])
     ]  # fmt: skip
-    EventStore(tmp_path / "events").write(
+    EventStore(root / "events").write(
         "interactions", pa.Table.from_pylist(rows, schema=TABLES["interactions"].schema)
     )
     turns = [
@@ -483,10 +512,9 @@ def world(in_review, settings, tmp_path) -> dict[str, str]:
              agent_id=r["agent_id"] if who == "agent" else None, text=text)
         for r in rows for n, (who, text) in enumerate([("customer", "你好"), ("agent", "您好，请问有什么可以帮您？")])
     ]  # fmt: skip
-    EventStore(tmp_path / "events").write(
+    EventStore(root / "events").write(
         "messages", pa.Table.from_pylist(turns, schema=TABLES["messages"].schema)
     )
-    settings.WORKSPACE = tmp_path
 
     def result(agent_id: str, code: str) -> int:
         return IndicatorRecord.objects.get(
@@ -503,7 +531,7 @@ def world(in_review, settings, tmp_path) -> dict[str, str]:
         "own_result": str(result("A001", "first_response")),
         "team_result": str(result("A002", "first_response")),
         "other_result": str(result("A004", "first_response")),
-        "scheme_version": load_scheme(tmp_path / "schemes" / "default.yaml").version_id,
+        "scheme_version": load_scheme(root / "schemes" / "default.yaml").version_id,
         **route_world(),
         **survey_links(),
     }

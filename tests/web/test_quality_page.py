@@ -21,8 +21,8 @@ from frontdesk.scoring.scheme import load_scheme
 from frontdesk.usecases.compute import compute_scorecards
 from frontdesk.usecases.workspace import init_workspace
 from frontdesk.web.accounts.models import Role
-from frontdesk.web.appraisal import quality as quality_view
 from frontdesk.web.appraisal import store
+from frontdesk.web.insights import quality as quality_view
 
 from .conftest import PASSWORD
 from .test_appeals import make_user

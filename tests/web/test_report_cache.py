@@ -1,7 +1,7 @@
 """The report cache the data-quality and effect-evaluation pages share: hits, least recently used
 out first, and the event-store state that keys it."""
 
-from frontdesk.web.appraisal.report_cache import ReportCache, store_state
+from frontdesk.web.insights.report_cache import ReportCache, store_state
 
 
 def test_a_hit_does_not_recompute_and_the_least_recently_used_goes_first():

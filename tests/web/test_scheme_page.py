@@ -4,28 +4,15 @@ read this" acknowledgement per scheme version, and the acknowledgement rate for 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from frontdesk.scoring.scheme import load_scheme, parse_scheme
-from frontdesk.web.accounts.models import Profile, Role
+from frontdesk.web.accounts.models import Role
 from frontdesk.web.appraisal.models import SchemeAcknowledgement
 
-from .conftest import PASSWORD
+from .users import login, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client: Client, username: str) -> Client:
-    assert client.login(username=username, password=PASSWORD)
-    return client
-
-
-def make_user(username: str, role: str | None):
-    u = get_user_model().objects.create_user(username, password=PASSWORD)
-    if role is not None:
-        Profile.objects.create(user=u, role=role)
-    return u
 
 
 @pytest.fixture

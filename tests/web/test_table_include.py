@@ -16,7 +16,7 @@ WEB = Path(frontdesk.web.__file__).parent
 USERS = [
     "appraisal/templates/appraisal/scorecard.html",
     "appraisal/templates/appraisal/cycle_detail.html",
-    "appraisal/templates/appraisal/transcript.html",
+    "insights/templates/insights/transcript.html",
     "appeals/templates/appeals/appeal_list.html",
     "imports/templates/imports/home.html",
 ]

@@ -12,7 +12,7 @@ import pytest
 
 from frontdesk.store.eventstore import EventStore
 from frontdesk.text.reviews import apply_period, read_conversations, review_tables
-from frontdesk.web.appraisal.transcripts import _rules_and_models
+from frontdesk.web.insights.transcripts import _rules_and_models
 
 from . import test_transcripts
 from .test_transcripts import page

@@ -1,4 +1,4 @@
-"""The transcript page (appraisal/transcripts.py) by role, with the Django test client over a real
+"""The transcript page (insights/transcripts.py) by role, with the Django test client over a real
 event store: personal data never shown, greeting / closing / required / forbidden phrases marked in
 place, customer sentiment labelled per turn, predicted satisfaction and flags; the same visibility
 as the agent's scorecard (404 otherwise); the link from I-P1 / I-P3 evidence rows."""
@@ -22,8 +22,8 @@ from frontdesk.text.rules import DEFAULT_RULES, find
 from frontdesk.text.sentiment import turn_sentiment
 from frontdesk.usecases.workspace import init_workspace
 from frontdesk.web.accounts.models import Role
-from frontdesk.web.appraisal.evidence import evidence_rows
-from frontdesk.web.appraisal.transcripts import interaction_of_record, mood_of, pieces
+from frontdesk.web.appraisal.evidence import evidence_rows, interaction_of_record
+from frontdesk.web.insights.transcripts import mood_of, pieces
 
 from .conftest import PASSWORD
 from .test_appeals import make_user

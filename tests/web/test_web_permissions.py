@@ -5,31 +5,14 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 
-from frontdesk.web.accounts.models import Profile, Role
+from frontdesk.web.accounts.models import Role
 from frontdesk.web.appraisal.models import Agent, Team
-from frontdesk.web.appraisal.permissions import can_view_agent, visible_agents, visible_teams
+from frontdesk.web.permissions import can_view_agent, visible_agents, visible_teams
 
-from .conftest import PASSWORD
+from .users import PASSWORD, login, make_user, user
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client: Client, username: str) -> Client:
-    assert client.login(username=username, password=PASSWORD)
-    return client
-
-
-def user(username: str):
-    return get_user_model().objects.get(username=username)
-
-
-def make_user(username: str, role: str | None):
-    u = get_user_model().objects.create_user(username, password=PASSWORD)
-    if role is not None:
-        Profile.objects.create(user=u, role=role)
-    return u
 
 
 # Anonymous ----------------------------------------------------------------------------------------

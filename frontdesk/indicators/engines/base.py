@@ -51,7 +51,9 @@ class Measure:
     """An indicator's raw value and sample size for one agent and period; value None = not available.
 
     ``manual_share`` is the share of its rows recorded by hand (None where the source does not
-    say); ``heaped_share`` the share of hand-recorded durations on a round five minutes."""
+    say); ``heaped_share`` the share of hand-recorded durations on a round five minutes. ``flags``
+    are the data-quality flags the data itself shows (``manual_input``, ``heaping``); whether
+    ``n`` is a small sample is decided in scoring, against the scheme's ``min_n``."""
 
     value: float | None
     n: int
@@ -66,12 +68,10 @@ HEAPING_MIN_N = 10  # hand-recorded durations needed before judging heaping
 HEAPING_SHARE_FLAG = 0.35  # smooth minute-level data puts about 0.2 on multiples of five minutes
 
 
-def quality_flags(ind: Indicator, value: float | None, n: int, manual: float | None,
-                  heaped: float | None, manual_n: int) -> tuple[str, ...]:  # fmt: skip
-    """The data-quality flags of one value."""
+def quality_flags(manual: float | None, heaped: float | None, manual_n: int) -> tuple[str, ...]:
+    """The data-quality flags of one value. Not ``small_sample``: whether ``n`` is too small is the
+    scheme's call (its ``min_n``, by default the catalogue's), so scoring decides it."""
     flags = []
-    if value is not None and n < ind.min_n and not (ind.absent_means_zero and n == 0):
-        flags.append("small_sample")
     if manual is not None and manual > MANUAL_SHARE_FLAG:
         flags.append("manual_input")
     if heaped is not None and manual_n >= HEAPING_MIN_N and heaped > HEAPING_SHARE_FLAG:
@@ -204,7 +204,7 @@ class Engine(ABC):
                     n,
                     manual_share=None if manual is None else float(manual),
                     heaped_share=None if heaped is None or manual_n == 0 else float(heaped),
-                    flags=quality_flags(ind, value, n, manual, heaped, manual_n),
+                    flags=quality_flags(manual, heaped, manual_n),
                 )
             out[agent] = row
         return out

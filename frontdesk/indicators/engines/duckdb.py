@@ -11,25 +11,13 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from frontdesk.indicators import derived
+from frontdesk.indicators import derived, dialects
 from frontdesk.indicators.calendars import Calendar
 from frontdesk.indicators.catalog import builtin_views
 from frontdesk.indicators.compiler import SourceQuery, stored_name
 from frontdesk.indicators.engines.base import Engine, file_columns
 from frontdesk.indicators.periods import Period
 from frontdesk.store.eventstore import EventStore
-
-
-def _duck_type(t: pa.DataType) -> str:
-    if pa.types.is_timestamp(t):
-        return "TIMESTAMPTZ" if t.tz else "TIMESTAMP"
-    return {
-        pa.string(): "VARCHAR",
-        pa.int64(): "BIGINT",
-        pa.float64(): "DOUBLE",
-        pa.bool_(): "BOOLEAN",
-        pa.date32(): "DATE",
-    }[t]
 
 
 def _quote(text: str) -> str:
@@ -247,7 +235,9 @@ class DuckDBEngine(Engine):
         present = file_columns(files)
         # Files written before a column was added lack it: it reads as NULL of its canonical type.
         cols = ", ".join(
-            f'"{f.name}"' if f.name in present else f'CAST(NULL AS {_duck_type(f.type)}) AS "{f.name}"'
+            f'"{f.name}"'
+            if f.name in present
+            else f'CAST(NULL AS {dialects.sql_type(f.type, self.dialect)}) AS "{f.name}"'
             for f in schema
         )
         self.con.execute(

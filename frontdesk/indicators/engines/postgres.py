@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from frontdesk.indicators import dialects
 from frontdesk.indicators.engines.base import Engine
 from frontdesk.store.eventstore import EventStore, conform
 from frontdesk.store.tables import TABLES
@@ -55,31 +56,6 @@ def postgres_url(url: str | None = None) -> str:
 
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def _pg_type(t: pa.DataType) -> str:
-    """The PostgreSQL column type of an Arrow type."""
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
-        return "text"
-    if pa.types.is_boolean(t):
-        return "boolean"
-    if pa.types.is_int64(t) or pa.types.is_uint32(t):
-        return "bigint"
-    if pa.types.is_int32(t) or pa.types.is_uint16(t):
-        return "integer"
-    if pa.types.is_int16(t) or pa.types.is_int8(t) or pa.types.is_uint8(t):
-        return "smallint"
-    if pa.types.is_float64(t):
-        return "double precision"
-    if pa.types.is_float32(t):
-        return "real"
-    if pa.types.is_date(t):
-        return "date"
-    if pa.types.is_timestamp(t):
-        return "timestamptz" if t.tz else "timestamp"
-    if pa.types.is_decimal(t):
-        return f"numeric({t.precision}, {t.scale})"
-    raise TypeError(f"Arrow type {t} has no PostgreSQL column type here")
 
 
 def _as_float(v: Any) -> float:
@@ -206,7 +182,7 @@ class PostgresEngine(Engine):
         """(Re)create table ``name`` with ``schema``'s columns and COPY ``batches`` into it."""
         if not self.load and name in TABLES and self._kind(name) == "r":
             return  # the user's own canonical table, used as it is
-        cols = ", ".join(f"{_ident(f.name)} {_pg_type(f.type)}" for f in schema)
+        cols = ", ".join(f"{_ident(f.name)} {dialects.sql_type(f.type, self.dialect)}" for f in schema)
         # A scratch schema is a copy of the event store: no write-ahead log needed.
         unlogged = "UNLOGGED " if self.owns_schema else ""
         with self.con.transaction():

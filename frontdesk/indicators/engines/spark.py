@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from frontdesk.indicators import dialects
 from frontdesk.indicators.engines.base import Engine
 from frontdesk.store.eventstore import EventStore
 
@@ -44,36 +45,9 @@ _lock = threading.Lock()
 _session: SparkSession | None = None
 
 
-def _spark_type(t: pa.DataType) -> str:
-    """The Spark SQL type of an Arrow type, for a view's declared schema."""
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
-        return "STRING"
-    if pa.types.is_boolean(t):
-        return "BOOLEAN"
-    if pa.types.is_int64(t) or pa.types.is_uint32(t):
-        return "BIGINT"
-    if pa.types.is_int32(t) or pa.types.is_uint16(t):
-        return "INT"
-    if pa.types.is_int16(t) or pa.types.is_uint8(t):
-        return "SMALLINT"
-    if pa.types.is_int8(t):
-        return "TINYINT"
-    if pa.types.is_float64(t):
-        return "DOUBLE"
-    if pa.types.is_float32(t):
-        return "FLOAT"
-    if pa.types.is_date(t):
-        return "DATE"
-    if pa.types.is_timestamp(t):
-        return "TIMESTAMP_LTZ" if t.tz else "TIMESTAMP_NTZ"
-    if pa.types.is_decimal(t):
-        return f"DECIMAL({t.precision}, {t.scale})"
-    raise TypeError(f"Arrow type {t} has no Spark column type here")
-
-
 def spark_schema(schema: pa.Schema) -> str:
     """A Spark DDL schema string (```name` TYPE, …``) for an Arrow schema."""
-    return ", ".join(f"`{f.name}` {_spark_type(f.type)}" for f in schema)
+    return ", ".join(f"`{f.name}` {dialects.sql_type(f.type, 'spark')}" for f in schema)
 
 
 def _check_java() -> None:
@@ -107,15 +81,6 @@ def shared_session(master: str | None = None, config: Mapping[str, str] | None =
         _session = builder.getOrCreate()
         _session.sparkContext.setLogLevel("ERROR")
         return _session
-
-
-def stop_shared_session() -> None:
-    """Stop the shared session (and its JVM's Spark context); the next engine starts a new one."""
-    global _session
-    with _lock:
-        if _session is not None:
-            _session.stop()
-            _session = None
 
 
 class SparkEngine(Engine):

@@ -60,7 +60,7 @@ def user_for_token(raw: str) -> Any | None:
 
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer <token>``; the request then carries the token's user as ``request.user``,
-    so the permission rules (``appraisal.permissions``) apply to it as to a signed-in person."""
+    so the permission rules (``web.permissions``) apply to it as to a signed-in person."""
 
     openapi_description = "An API token from `frontdesk token create --user U`."
 

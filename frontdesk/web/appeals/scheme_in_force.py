@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-
 from frontdesk.scoring.scheme import Scheme, SchemeIndicator, load_scheme
+from frontdesk.web.workspace import workspace_root
 
 DEFAULT_WINDOW_DAYS = 7
 
@@ -15,7 +14,7 @@ def scheme() -> Scheme | None:
     """The workspace's scheme in force (the built-in default without a workspace); None if unreadable."""
     from frontdesk.usecases.workspace import open_workspace
 
-    root = getattr(settings, "WORKSPACE", None)
+    root = workspace_root()
     try:
         return open_workspace(root).scheme() if root is not None else load_scheme()
     except Exception:  # an unreadable workspace must not stop appeals: defaults apply

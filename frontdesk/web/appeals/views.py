@@ -1,5 +1,5 @@
 """Pages: the appeals one may read, filing one, one appeal (with its decision form and history),
-the audit log and the statistics per team. Who may do what is asked of ``appraisal.permissions``;
+the audit log and the statistics per team. Who may do what is asked of ``web.permissions``;
 an appeal or indicator result the user may not touch is a 404, like one that does not exist."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.indicator_names import indicator_label
 from frontdesk.web.appraisal.lifecycle import CycleClosed
 from frontdesk.web.appraisal.models import IndicatorRecord
-from frontdesk.web.appraisal.permissions import (
+from frontdesk.web.permissions import (
     appeals_to_decide,
     can_decide_appeal,
     can_file_appeal,

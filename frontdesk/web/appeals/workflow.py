@@ -36,7 +36,7 @@ from frontdesk.web.appeals.rescoring import RescoreError, StoredResult, rescore,
 from frontdesk.web.appeals.window import deadline_of
 from frontdesk.web.appraisal.lifecycle import CycleClosed, CycleError, CycleState, closed_message
 from frontdesk.web.appraisal.models import Cycle, IndicatorRecord, ScorecardRecord
-from frontdesk.web.appraisal.permissions import can_decide_appeal, can_file_appeal
+from frontdesk.web.permissions import can_decide_appeal, can_file_appeal
 
 
 class AppealError(CycleError):

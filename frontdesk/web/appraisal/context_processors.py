@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from frontdesk.web.accounts.models import role_of
-from frontdesk.web.appraisal.permissions import (
+from frontdesk.web.permissions import (
     SEES_EVERYONE,
     SEES_SUPERVISED_TEAMS,
     may_import_data,

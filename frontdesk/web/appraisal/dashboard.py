@@ -36,7 +36,7 @@ from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.indicator_names import indicator_label
 from frontdesk.web.appraisal.lifecycle import CycleState
 from frontdesk.web.appraisal.models import CycleKind, IndicatorRecord, ScorecardRecord, ScorecardRun, Site
-from frontdesk.web.appraisal.permissions import (
+from frontdesk.web.permissions import (
     SEES_EVERYONE,
     SEES_SUPERVISED_TEAMS,
     visible_agents,

@@ -5,19 +5,19 @@ so the two cannot show different records. Who may ask is decided by the callers 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-
 from frontdesk.indicators.catalog import Indicator
 from frontdesk.indicators.engines.base import Evidence
 from frontdesk.indicators.periods import Period
 from frontdesk.web.appraisal.templatetags.local_time import local_text
 from frontdesk.web.appraisal.templatetags.scorecard_format import number
+from frontdesk.web.workspace import workspace_root
 
 MAX_PAGE_SIZE = 500
 
@@ -36,7 +36,7 @@ def indicator_evidence(
     from frontdesk.store.eventstore import EventStore
     from frontdesk.usecases.workspace import WorkspaceError, open_workspace
 
-    root = getattr(settings, "WORKSPACE", None)
+    root = workspace_root()
     if root is None:
         raise EvidenceUnavailable(
             "this installation has no workspace, so no event store to show evidence from"
@@ -87,8 +87,6 @@ def _aware(value: datetime) -> datetime:
 def evidence_rows(found: Evidence, zone: ZoneInfo) -> list[EvidenceRowView]:
     """``found``'s rows for a page: times in ``zone``, numbers as the scorecard shows them; an item
     of an automatic transcript review (I-P1, I-P3) names its interaction, for a link to the transcript."""
-    from frontdesk.web.appraisal.transcripts import interaction_of_record
-
     return [
         EvidenceRowView(
             record=r.record,
@@ -98,3 +96,17 @@ def evidence_rows(found: Evidence, zone: ZoneInfo) -> list[EvidenceRowView]:
         )
         for r in found.rows
     ]
+
+
+# Links from the evidence of I-P1 / I-P3 to the transcript page (insights/transcripts.py) ----------
+
+_AUTO_ITEM = re.compile(
+    r"^TA-(?P<iid>.+):(?:greeting|closing|reply_latency|emotion_handling|empathy|(?:required|forbidden):[a-z][a-z0-9_]*)$"
+)
+
+
+def interaction_of_record(record: str) -> str | None:
+    """The interaction id of an evidence record that is an item of a ``transcript_auto`` review
+    (``TA-<interaction_id>:<item_id>``, ``frontdesk.text.reviews``), else None."""
+    m = _AUTO_ITEM.match(record or "")
+    return m.group("iid") if m else None

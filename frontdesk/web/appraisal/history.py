@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.lifecycle import CycleState
 from frontdesk.web.appraisal.models import Agent, CycleKind, ScorecardRecord
-from frontdesk.web.appraisal.permissions import visible_runs
+from frontdesk.web.permissions import visible_runs
 
 MAX_PERIODS = 120  # ten years of months; older results stay on their own period's page
 

@@ -42,8 +42,8 @@ from frontdesk.web.appraisal.models import (
     Site,
     Team,
 )
-from frontdesk.web.appraisal.permissions import may_change_cycle_state
 from frontdesk.web.appraisal.signals import run_recomputed
+from frontdesk.web.permissions import may_change_cycle_state
 
 __all__ = [
     "CycleClosed",

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 
+from frontdesk.web.workspace import workspace_root
+
 
 @lru_cache(maxsize=256)
 def _zone(name: str) -> ZoneInfo | None:
@@ -27,7 +29,7 @@ def _zone(name: str) -> ZoneInfo | None:
 
 def organisation_zone() -> ZoneInfo:
     """The organisation's zone: the workspace's ``timezone`` setting, else ``settings.TIME_ZONE``."""
-    root = getattr(settings, "WORKSPACE", None)
+    root = workspace_root()
     if root is not None:
         return _workspace_zone(str(root)) or ZoneInfo(settings.TIME_ZONE)
     return ZoneInfo(settings.TIME_ZONE)

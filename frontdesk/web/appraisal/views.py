@@ -35,7 +35,8 @@ from frontdesk.web.appraisal.models import (
     ScorecardRecord,
     ScorecardRun,
 )
-from frontdesk.web.appraisal.permissions import (
+from frontdesk.web.appraisal.timezones import zone_of_team, zone_of_user
+from frontdesk.web.permissions import (
     may_change_cycle_state,
     may_view_cycles,
     visible_agents,
@@ -43,7 +44,6 @@ from frontdesk.web.appraisal.permissions import (
     visible_states,
     visible_teams,
 )
-from frontdesk.web.appraisal.timezones import zone_of_team, zone_of_user
 
 KEY_INDICATORS = 4  # columns of indicator values on the ranking: the heaviest-weighted ones
 

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-from django.conf import settings
 from django.db import transaction
 
 from frontdesk.store.eventstore import EventStore
 from frontdesk.store.tables import TABLES
+from frontdesk.web.workspace import workspace_root as configured_root
 
 
 class NoWorkspace(RuntimeError):
@@ -26,7 +26,7 @@ class NoWorkspace(RuntimeError):
 
 
 def workspace_root() -> Path:
-    root = getattr(settings, "WORKSPACE", None)
+    root = configured_root()
     if root is None:
         raise NoWorkspace("no workspace: start the server with --workspace or FRONTDESK_WORKSPACE")
     return Path(root)

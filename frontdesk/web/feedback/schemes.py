@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from frontdesk.scoring.scheme import Scheme, SchemeError, load_scheme
+from frontdesk.web.workspace import workspace_root
 
 
 def scheme_in_force() -> Scheme:
     """The workspace's scheme, else the built-in default."""
     from frontdesk.usecases.workspace import WorkspaceError, open_workspace
 
-    root = getattr(settings, "WORKSPACE", None)
+    root = workspace_root()
     if root is not None:
         try:
             return open_workspace(root).scheme()

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from frontdesk.web.feedback.campaigns import AnswerError
 from frontdesk.web.feedback.events import atomic_with_events
 from frontdesk.web.feedback.models import SurveyLink
 from frontdesk.web.feedback.tokens import digest, new_token
+from frontdesk.web.workspace import workspace_root
 
 CSAT_SCALE = 5
 NPS_SCALE = 10
@@ -63,7 +63,7 @@ def masks_personal_data() -> bool:
     """Whether the web app masks personal data in what it stores itself (a customer's comment):
     the workspace's ``[policy] personal_data`` in ``frontdesk.toml``, ``mask`` unless it says ``keep``,
     as a mapping's ``policy.personal_data`` does for imports (docs/importing.md)."""
-    root = getattr(settings, "WORKSPACE", None)
+    root = workspace_root()
     if root is None:
         return True
     try:
@@ -76,7 +76,7 @@ def interaction_agents(interaction_ids: Iterable[str]) -> dict[str, str | None]:
     """The agent of each of ``interaction_ids`` found in the event store's ``interactions`` (the
     last stored row of an id wins, as in the engine); ids not in the store are left out. Parquet
     statistics skip the row groups of other interactions, so this does not read the whole table."""
-    root = getattr(settings, "WORKSPACE", None)
+    root = workspace_root()
     wanted = sorted(set(interaction_ids))
     if root is None or not wanted:
         return {}

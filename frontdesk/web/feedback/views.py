@@ -1,7 +1,7 @@
 """Pages of multi-rater feedback: 360 campaigns (HR), answering an invitation (by link or signed
 in), an agent's 360 results, customer survey links, QA inspections and calibration sessions.
 
-Who may do what is asked of ``appraisal.permissions``; an object the user may not see is a 404,
+Who may do what is asked of ``web.permissions``; an object the user may not see is a 404,
 like one that does not exist. Public link pages answer only to a valid token: an unknown token is
 a 404, a used or expired one a 410 with a page saying so.
 """
@@ -25,18 +25,6 @@ from frontdesk.analysis.reliability import reading_of_alpha
 from frontdesk.scoring.ratings360 import MIN_ANONYMOUS_RATERS
 from frontdesk.web.accounts.models import role_of
 from frontdesk.web.appraisal.models import Agent
-from frontdesk.web.appraisal.permissions import (
-    may_join_calibration,
-    may_review_qa,
-    may_run_campaigns,
-    may_view_campaigns,
-    own_agent,
-    qa_reviewable_agents,
-    survey_link_agents,
-    visible_agents,
-    visible_calibration_sessions,
-    visible_qa_reviews,
-)
 from frontdesk.web.feedback import campaigns as camp
 from frontdesk.web.feedback import inspections, surveys
 from frontdesk.web.feedback.campaigns import AnswerError
@@ -49,6 +37,18 @@ from frontdesk.web.feedback.models import (
     Invitation,
     Method,
     QAForm,
+)
+from frontdesk.web.permissions import (
+    may_join_calibration,
+    may_review_qa,
+    may_run_campaigns,
+    may_view_campaigns,
+    own_agent,
+    qa_reviewable_agents,
+    survey_link_agents,
+    visible_agents,
+    visible_calibration_sessions,
+    visible_qa_reviews,
 )
 
 # Home --------------------------------------------------------------------------------------------

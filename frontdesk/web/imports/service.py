@@ -36,6 +36,7 @@ from frontdesk.ingest.vendors import Prepared, prepare, snake
 from frontdesk.store.eventstore import EventStore
 from frontdesk.store.tables import TABLES
 from frontdesk.text.pii import mask_text
+from frontdesk.web.workspace import workspace_root
 
 MAX_BYTES = 50 * 2**20  # an upload's size limit unless settings.FRONTDESK_IMPORT_MAX_BYTES says otherwise
 MAX_MAPPING_BYTES = 256 * 2**10
@@ -73,7 +74,7 @@ def max_bytes() -> int:
 
 
 def workspace() -> Path:
-    root = getattr(settings, "WORKSPACE", None)
+    root = workspace_root()
     if root is None:
         raise ImportRefused("no workspace: start the server with --workspace or FRONTDESK_WORKSPACE", 503)
     return Path(root)

@@ -1,7 +1,7 @@
 """Pages: upload a file and see its preview (first rows, detected columns and encoding, suggested
 presets, the mapping's columns, and every problem the import would report), commit it, the batch
 list, one batch's report with its quarantine file, undo. Administrators and HR / directors only
-(``appraisal.permissions.may_import_data``); anyone else signed in gets 403."""
+(``web.permissions.may_import_data``); anyone else signed in gets 403."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdesk.ingest import IngestError, preset_names
 from frontdesk.store.tables import TABLES
-from frontdesk.web.appraisal.permissions import may_import_data
 from frontdesk.web.imports import service
 from frontdesk.web.imports.problems import error_message, localized
+from frontdesk.web.permissions import may_import_data
 
 STATES = {
     "committed": gettext_lazy("committed"),

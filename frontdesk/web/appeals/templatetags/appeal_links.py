@@ -11,7 +11,7 @@ from django.utils import timezone
 from frontdesk.web.accounts.models import role_of
 from frontdesk.web.appeals.window import deadline_of
 from frontdesk.web.appraisal.lifecycle import CycleState
-from frontdesk.web.appraisal.permissions import (
+from frontdesk.web.permissions import (
     may_view_appeal_statistics,
     own_agent,
     visible_appeals,

@@ -1,13 +1,13 @@
 """Data quality on pages: the nav link, the explanation of data-quality flags on a scorecard, and
-the number formats of the data-quality page (appraisal/quality.py)."""
+the number formats of the data-quality page (insights/quality.py)."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils.translation import gettext_lazy
 
-from frontdesk.web.appraisal.permissions import may_view_data_quality
 from frontdesk.web.appraisal.templatetags.scorecard_format import FLAGS, number
+from frontdesk.web.permissions import may_view_data_quality
 
 register = template.Library()
 

@@ -1,0 +1,15 @@
+"""The workspace this server runs for: the one accessor of ``settings.WORKSPACE`` (set from
+``FRONTDESK_WORKSPACE`` in settings.py; tests override the setting)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+
+
+def workspace_root() -> Path | None:
+    """The workspace folder, or None for a server started without one (then pages that need the
+    event store say so)."""
+    root = getattr(settings, "WORKSPACE", None)
+    return Path(root) if root is not None else None
