@@ -55,3 +55,21 @@ def test_scheme_validate_checks_the_results_section(tmp_path):
     assert "results.bonus: top_fraction" in result.output
     ok = CliRunner().invoke(main, ["scheme", "validate", "frontdesk/scoring/schemes/default.yaml"])
     assert ok.exit_code == 0 and "valid" in ok.output
+
+
+def test_scheme_show_reads_the_workspace_scheme(tmp_path):
+    """``scheme show --workspace W`` prints W's scheme (here edited to a new version), not the
+    built-in one; without --workspace it prints the built-in one."""
+    from frontdesk.scoring.scheme import default_scheme_text
+
+    ws = init_workspace(tmp_path)
+    own = ws.root / "schemes" / "default.yaml"
+    own.write_text(
+        default_scheme_text().replace('version: "2026.3"', 'version: "2099.1"', 1), encoding="utf-8"
+    )
+    assert "2099.1" in own.read_text(encoding="utf-8")
+    shown = CliRunner().invoke(main, ["scheme", "show", "--workspace", str(tmp_path)])
+    assert shown.exit_code == 0, shown.output
+    assert ":2099.1+" in shown.output.splitlines()[0]
+    builtin = CliRunner().invoke(main, ["scheme", "show"])
+    assert ":2026.3+" in builtin.output.splitlines()[0]

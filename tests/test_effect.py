@@ -18,14 +18,19 @@ from frontdesk.analysis.effect import (
     acceptance,
     agent_groups,
     before_after,
+    bootstrap_mean,
     compare,
     detect_version_change,
     evaluate,
     fairness,
+    pearson,
+    pearson_interval,
     rater_agreement,
     rater_rows,
     windows,
 )
+from frontdesk.analysis.quality import wilson
+from frontdesk.analysis.review import spearman, spearman_interval
 from frontdesk.indicators.engines import DuckDBEngine
 from frontdesk.indicators.periods import parse_period
 from frontdesk.scoring.scorecard import IndicatorResult, Scorecard
@@ -334,6 +339,45 @@ def test_a_team_that_appeals_far_more_than_the_rest_is_flagged():
     assert t2.upheld_share == pytest.approx(0.8) and t2.appeal_rate_ci[0] < 0.3 < t2.appeal_rate_ci[1]
     with pytest.raises(ValueError, match="T9"):
         acceptance([AppealCounts("T9", "2026-05", 10, 5, 4, 3)])
+
+
+def test_a_team_without_appeals_is_never_flagged():
+    # 0 of 10 has a Wilson lower bound of exactly 0; a formula that left 2.8e-17 there put it
+    # "above" a rest that appealed nothing and flagged every team for appealing unusually often.
+    assert wilson(0, 10)[0] == 0.0
+    rows = acceptance(
+        [AppealCounts("T1", "2026-05", 10, 0, 0, 0), AppealCounts("T2", "2026-05", 10, 0, 0, 0)]
+    )
+    assert [r.appeal_rate_ci[0] for r in rows] == [0.0, 0.0, 0.0]
+    assert not any(r.flagged for r in rows)
+    assert not any("申诉明显偏多" in r.reading_zh or "unusually" in r.reading_en for r in rows)
+    rows = acceptance([AppealCounts("T1", "2026-05", 10, 0, 0, 0), AppealCounts("T2", "2026-05", 100, 0, 0, 0),
+                       AppealCounts("T3", "2026-05", 100, 1, 0, 0)])  # fmt: skip
+    assert not rows[1].flagged and not rows[2].flagged
+
+
+def test_intervals_match_the_textbook_formulas_they_replaced():
+    rng = np.random.default_rng(3)
+    xs = rng.normal(size=40)
+    ys = xs + rng.normal(size=40)
+    r, n = pearson(xs, ys), 40
+    z, half = np.arctanh(r), 1.96 / np.sqrt(n - 3)
+    assert pearson_interval(xs, ys) == pytest.approx((np.tanh(z - half), np.tanh(z + half)), abs=1e-4)
+    assert pearson_interval(xs[:3], ys[:3]) == pytest.approx((-1.0, 1.0))
+    assert pearson([1, 1, 1], [1, 2, 3]) is None and pearson_interval([1, 1, 1], [1, 2, 3]) is None
+    rho = spearman(list(xs), list(ys))
+    half = 1.96 * np.sqrt(1.06 / (n - 3))
+    z = np.arctanh(rho)
+    assert spearman_interval(rho, n) == pytest.approx((np.tanh(z - half), np.tanh(z + half)), abs=1e-4)
+    assert spearman_interval(1.0, 10)[0] < 1.0 and spearman_interval(0.3, 3) == (-1.0, 1.0)
+    # The percentile bootstrap draws as the hand-written one did: same seed, same interval.
+    diffs = list(rng.normal(2.0, 3.0, size=25))
+    draws = np.random.default_rng(7).integers(0, 25, size=(2000, 25))
+    means = np.asarray(diffs)[draws].mean(axis=1)
+    assert bootstrap_mean(diffs, 2000, 7) == pytest.approx(
+        tuple(np.quantile(means, [0.025, 0.975])), rel=1e-3
+    )
+    assert bootstrap_mean([5.0, 5.0, 5.0]) == (5.0, 5.0) and bootstrap_mean([4.0]) == (4.0, 4.0)
 
 
 # --- on a generated demo workspace -----------------------------------------------------------

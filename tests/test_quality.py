@@ -228,10 +228,10 @@ def test_a_small_effect_is_not_heaping_however_significant():
     th = Thresholds()
     # 40 % of 3,000 values on the multiple: p is tiny, but 0.40 < 1.5 × 1/3.
     assert binomial_upper_p(1200, 3000, th.five_expected) < th.alpha
-    from frontdesk.analysis.quality import _positive
+    from frontdesk.analysis.quality import heaping_positive
 
-    assert not _positive(binomial_upper_p(1200, 3000, 1 / 3), 1200, 3000, 1 / 3, th)
-    assert _positive(binomial_upper_p(1600, 3000, 1 / 3), 1600, 3000, 1 / 3, th)
+    assert not heaping_positive(binomial_upper_p(1200, 3000, 1 / 3), 1200, 3000, 1 / 3, th)
+    assert heaping_positive(binomial_upper_p(1600, 3000, 1 / 3), 1600, 3000, 1 / 3, th)
 
 
 # Surveys -------------------------------------------------------------------------------------------
@@ -267,6 +267,9 @@ def test_wilson_interval_matches_the_textbook_formula():
     # 8 of 10 at 95 %: the Wilson interval is (0.4902, 0.9433) to four places.
     lo, hi = wilson(8, 10)
     assert (round(lo, 4), round(hi, 4)) == (0.4902, 0.9433)
+    # None or all: the bounds are exactly 0 and 1, not a rounding error away from them.
+    assert wilson(0, 10) == (0.0, pytest.approx(0.2775, abs=1e-4))
+    assert wilson(10, 10) == (pytest.approx(0.7225, abs=1e-4), 1.0)
 
 
 def test_the_width_threshold_follows_the_schemes_min_n():

@@ -405,13 +405,13 @@ def _z(confidence: float) -> float:
 
 
 def wilson(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a proportion (0..1)."""
-    z = _z(confidence)
-    p = successes / n
-    den = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / den
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return max(0.0, centre - half), min(1.0, centre + half)
+    """Wilson score interval of a proportion (0..1), by ``scipy.stats.binomtest``: exactly 0 for
+    no successes and exactly 1 for all (a hand-written formula left 2.8e-17 for 0 of 10, which
+    made a team without a single appeal look as if it appealed more than a rest with none)."""
+    from scipy.stats import binomtest
+
+    ci = binomtest(int(successes), int(n)).proportion_ci(confidence_level=confidence, method="wilson")
+    return float(ci.low), float(ci.high)
 
 
 def nps_interval(promoters: int, detractors: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -434,7 +434,9 @@ def csat_sample(top2: int, n: int, min_n: int, confidence: float = 0.95) -> Samp
 
 
 def _wilson_half(n: int, confidence: float) -> tuple[float, float]:
-    """The Wilson interval of ``n`` answers at an observed share of exactly one half."""
+    """The Wilson interval of ``n`` answers at an observed share of exactly one half. Written out,
+    not ``wilson``: for an odd ``n`` one half of the answers is not a whole count, which
+    ``binomtest`` requires."""
     z = _z(confidence)
     den = 1 + z * z / n
     half = z * math.sqrt(0.25 / n + z * z / (4 * n * n)) / den
@@ -693,8 +695,8 @@ FROM m GROUP BY GROUPING SETS ({sets})""",
                 on_five=on_five,
                 minute_p=minute_p,
                 five_p=five_p,
-                heaped=_positive(five_p, on_five, near, th.five_expected, th),
-                minute_rounded=_positive(minute_p, on_minute, n, th.minute_expected, th),
+                heaped=heaping_positive(five_p, on_five, near, th.five_expected, th),
+                minute_rounded=heaping_positive(minute_p, on_minute, n, th.minute_expected, th),
             )
         )
     out.sort(
@@ -709,7 +711,7 @@ FROM m GROUP BY GROUPING SETS ({sets})""",
     return out
 
 
-def _positive(p: float | None, k: int, n: int, expected: float, th: Thresholds) -> bool:
+def heaping_positive(p: float | None, k: int, n: int, expected: float, th: Thresholds) -> bool:
     """A heaping test is positive: significant, and the share at least ``heaping_index`` × expected."""
     return p is not None and p < th.alpha and k / n >= th.heaping_index * expected
 

@@ -24,14 +24,15 @@ from typing import Any
 import numpy as np
 from sqlglot import exp
 
+from frontdesk.analysis.wording import Reading, Term, lang_of, render
 from frontdesk.indicators import dialects
 from frontdesk.indicators.catalog import Indicator, builtin_catalog, builtin_views
 from frontdesk.indicators.compiler import (
     DEFAULT_CALENDAR,
     Column,
-    _aggregate,
-    _business_pairs,
-    _business_subquery,
+    aggregate,
+    business_pairs,
+    business_subquery,
     period_condition,
     source_columns,
     source_expression,
@@ -237,20 +238,38 @@ class ContactTypeCoverage:
 
 @dataclass(frozen=True)
 class Finding:
-    """Something the review asks a person to look at, with what to do about it."""
+    """Something the review asks a person to look at, with what to do about it.
+
+    ``code`` names the sentences (``<code>.message`` and ``<code>.suggestion`` in wording.py) and
+    ``params`` fills them: ``kind`` ``not_discriminating`` comes with code ``review.constant``,
+    ``review.saturated`` or ``review.narrow``, every other kind with ``review.<kind>``."""
 
     kind: str  # see FINDING_ORDER
     subjects: tuple[str, ...]  # indicator codes, a channel or a contact type
-    message_en: str
-    message_zh: str
-    suggestion_en: str
-    suggestion_zh: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
 
     def message(self, lang: str = "en") -> str:
-        return self.message_zh if lang.startswith("zh") else self.message_en
+        return render(f"{self.code}.message", self.params, lang)
 
     def suggestion(self, lang: str = "en") -> str:
-        return self.suggestion_zh if lang.startswith("zh") else self.suggestion_en
+        return render(f"{self.code}.suggestion", self.params, lang)
+
+    @property
+    def message_en(self) -> str:
+        return self.message("en")
+
+    @property
+    def message_zh(self) -> str:
+        return self.message("zh")
+
+    @property
+    def suggestion_en(self) -> str:
+        return self.suggestion("en")
+
+    @property
+    def suggestion_zh(self) -> str:
+        return self.suggestion("zh")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -258,6 +277,7 @@ class Finding:
             "subjects": list(self.subjects),
             "message": {"en": self.message_en, "zh": self.message_zh},
             "suggestion": {"en": self.suggestion_en, "zh": self.suggestion_zh},
+            **Reading(self.code, self.params).to_json(),
         }
 
 
@@ -398,7 +418,7 @@ def review_scheme(
         )
     redundant = _redundant(reviews, whole, by_month, th)
     cov = _coverage(engine, inds, period, months or [period], timezone)
-    findings = _findings(reviews, redundant, cov, catalog, period, th, satisfaction)
+    findings = review_findings(reviews, redundant, cov, catalog, period, th, satisfaction)
     return ReviewReport(
         period=period.label,
         months=tuple(p.label for p in months),
@@ -542,13 +562,20 @@ def spearman(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     return None if den == 0 else max(-1.0, min(1.0, float((dx * dy).sum()) / den))
 
 
-def _interval(r: float, n: int) -> tuple[float, float]:
-    """95 % interval of a Spearman rho: Fisher z with Fieller's variance 1.06 / (n − 3)."""
+def spearman_interval(rho: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Interval of a Spearman rho over ``n`` pairs: Fisher's z with Fieller's variance 1.06 / (n − 3).
+
+    Not ``scipy.stats.pearsonr(...).confidence_interval()``: that one is for Pearson's r on the
+    raw values, with variance 1 / (n − 3), too narrow for a rank correlation. rho is kept within
+    ±0.999999 so that a perfect rank order on few agents still gets an interval, not a point.
+    The effect evaluation uses this function too."""
+    from scipy.stats import norm
+
     if n <= 3:
         return -1.0, 1.0
-    z = math.atanh(max(-0.999999, min(0.999999, r)))
-    half = 1.96 * math.sqrt(1.06 / (n - 3))
-    return math.tanh(z - half), math.tanh(z + half)
+    z = np.arctanh(np.clip(rho, -0.999999, 0.999999))
+    half = norm.ppf(0.5 + confidence / 2) * np.sqrt(1.06 / (n - 3))
+    return float(np.tanh(z - half)), float(np.tanh(z + half))
 
 
 def _pairs(a: Mapping[str, float], b: Mapping[str, float]) -> tuple[list[float], list[float]]:
@@ -575,7 +602,7 @@ def _link(ind: Indicator, sat: Indicator | None, data: _PeriodValues, th: Thresh
         return SatisfactionLink(label, n, None, None, None, None, "no_variation")
     sign = 1.0 if ind.better == sat.better else -1.0
     aligned = sign * rho
-    lo, hi = _interval(aligned, n)
+    lo, hi = spearman_interval(aligned, n)
     if aligned <= th.wrong_sign:
         verdict = "wrong_sign"
     elif abs(aligned) < th.weak_link:
@@ -620,7 +647,7 @@ def _keeper(a: IndicatorReview, b: IndicatorReview) -> IndicatorReview:
 
 
 @dataclass(frozen=True)
-class _Coverage:
+class Coverage:
     channels: tuple[ChannelCoverage, ...]
     contact_types: tuple[ContactTypeCoverage, ...]
     channel_indicators: tuple[str, ...]
@@ -653,7 +680,7 @@ def _contacts_sql(p: Period, timezone: str, dialect: str) -> str:
     )
     for name, (cond, _) in CONTACT_TYPES.items():
         q = q.select(
-            exp.alias_(_aggregate("count(*)", cond, "review", "contact type"), f"type__{name}", quoted=True)
+            exp.alias_(aggregate("count(*)", cond, "review", "contact type"), f"type__{name}", quoted=True)
         )
     return dialects.to_dialect(q, dialect)
 
@@ -672,7 +699,7 @@ def _counted_sql(
     where = exp.and_(period_condition(source, p, timezone), exp.column(key).is_(exp.null()).not_())
 
     def counted(ind: Indicator, name: str, cond: str | None) -> tuple[Column, exp.Expression]:
-        return Column(f"{ind.code}__{name}", ind.code, name), _aggregate("count(*)", cond, ind.code, "filter")
+        return Column(f"{ind.code}__{name}", ind.code, name), aggregate("count(*)", cond, ind.code, "filter")
 
     cols: list[tuple[Column, exp.Expression]] = []
     for ind in inds:
@@ -680,11 +707,11 @@ def _counted_sql(
         for name, (cond, needs) in CONTACT_TYPES.items():
             if needs <= columns:
                 cols.append(counted(ind, name, f"({ind.filter}) AND ({cond})" if ind.filter else cond))
-    cols, pairs = _business_pairs(cols)
+    cols, pairs = business_pairs(cols)
     # DuckDB reads a materialised view's stored months (derived.py) instead of computing its SQL.
     origin = source_expression(source, p, timezone, engine.view_params, engine.prepare(p, timezone, {source}))
     if pairs:
-        origin = _business_subquery(source, pairs, where, DEFAULT_CALENDAR, origin)
+        origin = business_subquery(source, pairs, where, DEFAULT_CALENDAR, origin)
     q = exp.select(exp.alias_(exp.column("channel"), "channel")).from_(origin).where(where)
     q = q.group_by(exp.column("channel"))
     for col, e in cols:
@@ -694,7 +721,7 @@ def _counted_sql(
 
 def _coverage(
     engine: Engine, inds: list[Indicator], period: Period, months: list[Period], timezone: str
-) -> _Coverage:
+) -> Coverage:
     """Which channels and contact types have contacts that no scored indicator counts.
 
     Only indicators on ``interactions`` or on a view with a ``channel`` column can be placed on a
@@ -756,158 +783,31 @@ def _coverage(
         if type_contacts[name]
     )
     aware = tuple(i.code for group in by_source.values() for i in group)
-    return _Coverage(channels, types, tuple(c for c in (i.code for i in inds) if c in aware), tuple(other))
+    return Coverage(channels, types, tuple(c for c in (i.code for i in inds) if c in aware), tuple(other))
 
 
 # --- findings, in plain words ----------------------------------------------------------------
 
-# The review's sentences, English and Chinese side by side: (message, suggestion) per kind.
-TEXTS: dict[str, dict[str, tuple[str, str]]] = {
-    "uncovered_channel": {
-        "en": (
-            "channel {channel}: {contacts:,} contacts, no indicator{since}",
-            "Add an indicator that counts {channel} contacts (for example first response or handling "
-            "time with '{channel}' in its filter), or widen the channel filter of a scored indicator.",
-        ),
-        "zh": (
-            "渠道 {channel}：{contacts:,} 次接待，没有任何指标计入{since}",
-            "为 {channel} 渠道增加考核指标（例如筛选条件包含 '{channel}' 的首次响应时间或处理时长），"
-            "或放宽现有考核指标的渠道筛选条件。",
-        ),
-    },
-    "uncovered_contact_type": {
-        "en": (
-            "{type} contacts: {contacts:,} in the period, no scored indicator counts them",
-            "Add an indicator for them (urgent / VIP response time, complaint conversion) or stop "
-            "filtering them out, and consider giving it weight if the strategy puts them first.",
-        ),
-        "zh": (
-            "{type}请求：本期 {contacts:,} 次，没有任何考核指标计入",
-            "为其增加指标（如紧急/VIP 响应时间、投诉转化率），或不再将其筛除；若战略重点在此，可为其设置相应权重。",
-        ),
-    },
-    "no_data": {
-        "en": (
-            "{label} has no value for any agent in {period}",
-            "Load its source ({source}) or take it out of the scheme; meanwhile its weight is "
-            "re-spread over the other indicators.",
-        ),
-        "zh": (
-            "{label} 在 {period} 没有任何客服的数据",
-            "请导入其数据来源（{source}），或将其移出方案；在此之前其权重会分摊到其他指标。",
-        ),
-    },
-    "constant": {
-        "en": (
-            "{label} does not discriminate{when}: {share:.0%} of {agents} agents have the same value ({value})",
-            "Drop it, or replace it with a measure that separates people (a stricter definition or "
-            "another source): it gives everyone the same points for {weight:.0%} of the total.",
-        ),
-        "zh": (
-            "{label} 区分度不足{when}：{agents} 名客服中 {share:.0%} 数值相同（{value}）",
-            "建议删除，或改用能拉开差距的指标（更严格的口径或其他数据来源）：它占总分 {weight:.0%}，却给每个人同样的分数。",
-        ),
-    },
-    "saturated": {
-        "en": (
-            "{label} does not discriminate{when}: {share:.0%} of {agents} agents get the same score "
-            "({score:g} of 100)",
-            "Move its target and floor to where agents actually are (median {median}), or replace it.",
-        ),
-        "zh": (
-            "{label} 区分度不足{when}：{agents} 名客服中 {share:.0%} 得分相同（{score:g} 分）",
-            "把目标值和底线调整到客服的实际水平（中位数 {median}），或更换指标。",
-        ),
-    },
-    "narrow": {
-        "en": (
-            "{label} does not discriminate{when}: the middle half of agents lies within {rel} of the median "
-            "({scorespan} score points)",
-            "Replace it with a measure that separates people, or tighten its target and floor so "
-            "that real differences move the score.",
-        ),
-        "zh": (
-            "{label} 区分度不足{when}：中间一半客服的差距仅为中位数的 {rel}（得分差 {scorespan} 分）",
-            "建议改用能拉开差距的指标，或收紧目标值与底线，让真实差异体现在得分上。",
-        ),
-    },
-    "wrong_sign": {
-        "en": (
-            "{label} runs against customer satisfaction: agents who do better on it have less "
-            "satisfied customers (rho {rho:+.2f}, {agents} agents)",
-            "Check its definition and direction ({better} is better). If both are right it rewards "
-            "what customers dislike: lower its weight or pair it with a quality check.",
-        ),
-        "zh": (
-            "{label} 与客户满意度方向相反：该指标越好的客服，客户满意度反而越低（rho {rho:+.2f}，{agents} 名客服）",
-            "请检查其定义与方向（{better_zh}）。若都无误，说明它奖励了客户不认可的做法：降低其权重，或配合质量检查使用。",
-        ),
-    },
-    "redundant": {
-        "en": (
-            "{a} and {b} are redundant: rho {rho:+.2f} across {agents} agents",
-            "Keep one ({keep}) and give the other's weight to an indicator that measures something else.",
-        ),
-        "zh": (
-            "{a} 与 {b} 高度重复：{agents} 名客服上 rho {rho:+.2f}",
-            "保留其一（{keep}），把另一个的权重交给衡量其他方面的指标。",
-        ),
-    },
-    "weak_link": {
-        "en": (
-            "{label} barely tracks customer satisfaction (rho {rho:+.2f}, {agents} agents)",
-            "Keep it if the scheme needs it for another reason (efficiency, compliance); otherwise "
-            "move its weight to indicators that track satisfaction.",
-        ),
-        "zh": (
-            "{label} 与客户满意度关系很弱（rho {rho:+.2f}，{agents} 名客服）",
-            "若方案出于其他原因（效率、合规）需要它，可以保留；否则把它的权重转给与满意度相关的指标。",
-        ),
-    },
-    "reweight": {
-        "en": (
-            "Weight does not follow satisfaction: {strong} track it (rho >= {strong_link:g}), while "
-            "{weak} ({weak_weight:.0%} of the total) barely do or run against it",
-            "Shift weight from {weak} toward {strong}, then check next quarter whether totals track "
-            "satisfaction better.",
-        ),
-        "zh": (
-            "权重未向满意度倾斜：{strong} 与满意度密切相关（rho >= {strong_link:g}），而 {weak}"
-            "（占总分 {weak_weight:.0%}）关系很弱或方向相反",
-            "把部分权重从 {weak} 转向 {strong}，下季度再检查总分与满意度的相关是否提高。",
-        ),
-    },
-}
-
-CONTACT_TYPE_NAMES = {
-    "priority": ("Urgent and high-priority", "紧急和高优先级"),
-    "vip": ("VIP", "VIP 客户"),
-    "complaint": ("Complaint", "投诉"),
-}
+# The sentences are in wording.py (review.*): a finding stores its code and parameters.
 
 
-def _finding(
-    kind: str, template: str, subjects: Sequence[str], en: dict[str, Any], zh: dict[str, Any]
-) -> Finding:
-    (m_en, s_en), (m_zh, s_zh) = TEXTS[template]["en"], TEXTS[template]["zh"]
-    return Finding(
-        kind, tuple(subjects), m_en.format(**en), m_zh.format(**zh), s_en.format(**en), s_zh.format(**zh)
-    )
+def _finding(kind: str, template: str, subjects: Sequence[str], params: dict[str, Any]) -> Finding:
+    return Finding(kind, tuple(subjects), f"review.{template}", params)
 
 
-def _labels(ind: Indicator | IndicatorReview) -> tuple[str, str]:
-    """How findings name an indicator, in English and in Chinese."""
-    return f"{ind.name_en} ({ind.code})", f"{ind.name_zh}（{ind.code}）"
+def _label(ind: Indicator | IndicatorReview) -> Reading:
+    """How findings name an indicator: its name in the reader's language and its code."""
+    return Reading("review.indicator", {"name": Term(ind.name_en, ind.name_zh), "code": ind.code})
 
 
 def _num(v: float | None) -> str:
     return "—" if v is None else f"{v:,.4g}"
 
 
-def _findings(
+def review_findings(
     reviews: list[IndicatorReview],
     redundant: list[RedundantPair],
-    cov: _Coverage,
+    cov: Coverage,
     catalog: Mapping[str, Indicator],
     period: Period,
     th: Thresholds,
@@ -916,26 +816,19 @@ def _findings(
     out: list[Finding] = []
     for c in cov.channels:
         if not c.covered:
-            months = c.months_uncovered
-            base = {"channel": c.channel, "contacts": c.contacts}
-            en = base | {"since": f" (unmeasured in {', '.join(months)})" if months else ""}
-            zh = base | {"since": f"（{'、'.join(months)} 各月均如此）" if months else ""}
-            out.append(_finding("uncovered_channel", "uncovered_channel", [c.channel], en, zh))
+            months = list(c.months_uncovered)
+            since = Reading("review.since", {"months": months}) if months else ""
+            params = {"channel": c.channel, "contacts": c.contacts, "since": since}
+            out.append(_finding("uncovered_channel", "uncovered_channel", [c.channel], params))
     for t in cov.contact_types:
         if not t.covered:
-            name_en, name_zh = CONTACT_TYPE_NAMES[t.contact_type]
-            en, zh = {"contacts": t.contacts, "type": name_en}, {"contacts": t.contacts, "type": name_zh}
-            out.append(_finding("uncovered_contact_type", "uncovered_contact_type", [t.contact_type], en, zh))
+            params = {"contacts": t.contacts, "type": Reading(f"review.contact_type.{t.contact_type}")}
+            out.append(_finding("uncovered_contact_type", "uncovered_contact_type", [t.contact_type], params))
     for r in reviews:
-        label_en, label_zh = _labels(r)
-        base = {"period": period.label, "source": r.source}
+        base: dict[str, Any] = {"label": _label(r), "period": period.label, "source": r.source}
         s = r.spread
         if s.agents == 0:
-            out.append(
-                _finding(
-                    "no_data", "no_data", [r.code], base | {"label": label_en}, base | {"label": label_zh}
-                )
-            )
+            out.append(_finding("no_data", "no_data", [r.code], base))
             continue
         if not r.reasons:
             continue
@@ -952,98 +845,74 @@ def _findings(
             "rel": "—" if src.relative_iqr is None else f"{src.relative_iqr:.1%}",
             "scorespan": _num(src.score_iqr),
             "weight": r.weight,
+            "when": Reading("review.when.monthly", {"period": period.label, "shown": src.period})
+            if monthly
+            else "",
         }
-        en = base | {
-            "label": label_en,
-            "when": f" in every month of {period.label} ({src.period} shown)" if monthly else "",
-        }
-        zh = base | {
-            "label": label_zh,
-            "when": f"（{period.label} 每个月均如此，以 {src.period} 为例）" if monthly else "",
-        }
-        out.append(_finding("not_discriminating", first, [r.code], en, zh))
+        out.append(_finding("not_discriminating", first, [r.code], base))
     for p in redundant:
-        (a_en, a_zh), (b_en, b_zh) = _labels(catalog[p.first]), _labels(catalog[p.second])
-        base = {"rho": p.rho, "agents": p.agents, "keep": p.keep}
-        en, zh = base | {"a": a_en, "b": b_en}, base | {"a": a_zh, "b": b_zh}
-        out.append(_finding("redundant", "redundant", [p.first, p.second], en, zh))
+        params = {
+            "a": _label(catalog[p.first]),
+            "b": _label(catalog[p.second]),
+            "rho": p.rho,
+            "agents": p.agents,
+            "keep": p.keep,
+        }
+        out.append(_finding("redundant", "redundant", [p.first, p.second], params))
     for r in reviews:
         k = r.link
         if k.verdict not in ("wrong_sign", "weak") or not r.discriminates:
             continue
-        label_en, label_zh = _labels(r)
-        base = {"rho": k.aligned, "agents": k.agents, "better": r.better}
-        en = base | {"label": label_en}
-        zh = base | {"label": label_zh, "better_zh": "越高越好" if r.better == "higher" else "越低越好"}
+        better = "higher" if r.better == "higher" else "lower"
+        params = {
+            "label": _label(r),
+            "rho": k.aligned,
+            "agents": k.agents,
+            "better": r.better,
+            "better_words": Reading(f"review.better.{better}"),
+        }
         kind = "wrong_sign" if k.verdict == "wrong_sign" else "weak_link"
-        out.append(_finding(kind, kind, [r.code], en, zh))
+        out.append(_finding(kind, kind, [r.code], params))
     strong = [
         r.code for r in reviews if r.link.verdict == "strong" and r.code != satisfaction and r.discriminates
     ]
     weak = [r for r in reviews if r.link.verdict in ("weak", "wrong_sign") and r.weight > 0]
     if strong and weak:
-        base = {"strong_link": th.strong_link, "weak_weight": sum(r.weight for r in weak)}
         weak_codes = [r.code for r in weak]
-        en = base | {"strong": ", ".join(strong), "weak": ", ".join(weak_codes)}
-        zh = base | {"strong": "、".join(strong), "weak": "、".join(weak_codes)}
-        out.append(_finding("reweight", "reweight", weak_codes + strong, en, zh))
+        params = {
+            "strong_link": th.strong_link,
+            "weak_weight": sum(r.weight for r in weak),
+            "strong": strong,
+            "weak": weak_codes,
+        }
+        out.append(_finding("reweight", "reweight", weak_codes + strong, params))
     out.sort(key=lambda f: FINDING_ORDER.index(f.kind))
     return out
 
 
 # --- text ------------------------------------------------------------------------------------
 
-HEADINGS = {
-    "en": {
-        "title": "Quarterly indicator review",
-        "findings": "Findings",
-        "none": "No findings: every scored indicator discriminates, none is redundant, every channel is measured.",
-        "indicators": "Indicators ({period}; rho = Spearman with {sat} across agents, + = better goes with happier customers)",
-        "redundant": "Redundant pairs (|rho| > {r:g})",
-        "channels": "Coverage by channel (contacts; rows each scored indicator counts)",
-        "types": "Coverage by contact type",
-        "other": "Not placed on a channel (their sources carry none): {codes}",
-        "no_indicator": "NO INDICATOR",
-        "dedicated": "dedicated",
-        "agents": "{n} agents",
-        "by_month": "; by month {rhos}",
-        "keep": "keep {code}",
-    },
-    "zh": {
-        "title": "季度指标复盘",
-        "findings": "发现",
-        "none": "未发现问题：所有考核指标都有区分度、没有重复，所有渠道都有指标覆盖。",
-        "indicators": "指标（{period}；rho 为与 {sat} 的 Spearman 相关，+ 表示指标越好客户越满意）",
-        "redundant": "重复指标对（|rho| > {r:g}）",
-        "channels": "按渠道的覆盖（接待量；各考核指标计入的记录数）",
-        "types": "按请求类型的覆盖",
-        "other": "无法按渠道归属的指标（数据来源不含渠道）：{codes}",
-        "no_indicator": "无指标",
-        "dedicated": "专项",
-        "agents": "{n} 名客服",
-        "by_month": "；各月 {rhos}",
-        "keep": "保留 {code}",
-    },
-}
-
 
 def render_text(report: ReviewReport, lang: str = "en") -> str:
     """The report as plain text in ``lang`` (en or zh); codes and numbers are the same in both."""
-    lang = "zh" if lang.startswith("zh") else "en"
-    h = HEADINGS[lang]
+    lang = lang_of(lang)
+
+    def h(key: str, /, **params: Any) -> str:
+        return render(f"review.heading.{key}", params, lang)
+
     months = f" ({', '.join(report.months)})" if report.months else ""
-    who = h["agents"].format(n=report.agents)
+    who = h("agents", n=report.agents)
     lines = [
-        f"{h['title']} {report.period}{months} · {report.scheme_version} · {who} · {report.timezone}",
+        f"{h('title')} {report.period}{months} · {report.scheme_version} · {who} · {report.timezone}",
         "",
-        h["findings"],
+        h("findings"),
     ]
     if not report.findings:
-        lines.append(f"  {h['none']}")
+        lines.append(f"  {h('none')}")
     for f in report.findings:
         lines.append(f"  ! {f.message(lang)}")
         lines.append(f"    → {f.suggestion(lang)}")
-    lines += ["", h["indicators"].format(period=report.period, sat=report.satisfaction)]
+    lines += ["", h("indicators", period=report.period, sat=report.satisfaction)]
     head = f"  {'indicator':<28}{'weight':>7}{'agents':>7}{'median':>10}{'IQR':>9}{'IQR/med':>8}{'same':>6}"
     head += f"{'scoreIQR':>9}{'rho':>7}  {'months':<8}verdict"
     lines.append(head)
@@ -1058,24 +927,24 @@ def render_text(report: ReviewReport, lang: str = "en") -> str:
             f"{_signed(k.aligned):>7}  {marks:<8}{verdict}"
         )
     if report.redundant:
-        lines += ["", h["redundant"].format(r=report.thresholds.redundant)]
+        lines += ["", h("redundant", r=report.thresholds.redundant)]
         for p in report.redundant:
             months = ", ".join(_signed(r) for r in p.monthly)
-            months = h["by_month"].format(rhos=months) if months else ""
-            who, keep = h["agents"].format(n=p.agents), h["keep"].format(code=p.keep)
+            months = h("by_month", rhos=months) if months else ""
+            who, keep = h("agents", n=p.agents), h("keep", code=p.keep)
             lines.append(f"  {p.first} ~ {p.second}: rho {p.rho:+.2f} ({who}{months}) → {keep}")
-    lines += ["", h["channels"]]
+    lines += ["", h("channels")]
     for c in report.channels:
-        counted = ", ".join(f"{code} {n:,}" for code, n in c.counted_by.items()) or h["no_indicator"]
+        counted = ", ".join(f"{code} {n:,}" for code, n in c.counted_by.items()) or h("no_indicator")
         lines.append(f"  {c.channel:<10}{c.contacts:>10,}  {counted}")
     if report.contact_types:
-        lines += ["", h["types"]]
+        lines += ["", h("types")]
         for t in report.contact_types:
-            counted = ", ".join(f"{code} {n:,}" for code, n in t.counted_by.items()) or h["no_indicator"]
-            extra = f"  [{h['dedicated']}: {', '.join(t.dedicated)}]" if t.dedicated else ""
+            counted = ", ".join(f"{code} {n:,}" for code, n in t.counted_by.items()) or h("no_indicator")
+            extra = f"  [{h('dedicated')}: {', '.join(t.dedicated)}]" if t.dedicated else ""
             lines.append(f"  {t.contact_type:<10}{t.contacts:>10,}  {counted}{extra}")
     if report.other_indicators:
-        lines += ["", h["other"].format(codes=", ".join(report.other_indicators))]
+        lines += ["", h("other", codes=", ".join(report.other_indicators))]
     return "\n".join(lines) + "\n"
 
 

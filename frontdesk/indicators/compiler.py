@@ -118,7 +118,7 @@ def _expand_macros(tree: exp.Expression) -> exp.Expression:
     return tree.transform(expand)
 
 
-def _aggregate(sql: str, condition: str | None, code: str, field: str) -> exp.Expression:
+def aggregate(sql: str, condition: str | None, code: str, field: str) -> exp.Expression:
     """Parse an aggregate expression and restrict every aggregate in it to ``condition``."""
     tree = _expand_macros(_parse(sql, code, field))
     if not any(isinstance(node, exp.AggFunc) for node in tree.walk()):
@@ -194,7 +194,7 @@ BUCKETS_TABLE = "work_buckets"
 DEFAULT_CALENDAR = "cn-mainland"
 
 
-def _business_pairs(
+def business_pairs(
     cols: list[tuple[Column, exp.Expression]],
     stored: dict[tuple[str, str], str] | None = None,
 ) -> tuple[list, list[tuple[exp.Expression, exp.Expression]]]:
@@ -238,7 +238,7 @@ def business_gate(cols: list[tuple[Column, exp.Expression]]) -> exp.Expression |
     return exp.or_(*[exp.Paren(this=c.copy()) for c in unique])
 
 
-def _business_subquery(
+def business_subquery(
     source: str,
     pairs: list[tuple[exp.Expression, exp.Expression]],
     where: exp.Expression,
@@ -315,7 +315,7 @@ def _quality_columns(ind: Indicator) -> list[tuple[Column, exp.Expression]]:
     cols = [
         (
             Column(column_name(ind.code, "manual"), ind.code, "manual"),
-            _aggregate(f"avg(CASE WHEN {manual} THEN 1.0 ELSE 0.0 END)", ind.filter, ind.code, "quality"),
+            aggregate(f"avg(CASE WHEN {manual} THEN 1.0 ELSE 0.0 END)", ind.filter, ind.code, "quality"),
         )
     ]
     durations = [
@@ -331,11 +331,11 @@ def _quality_columns(ind: Indicator) -> list[tuple[Column, exp.Expression]]:
         cols += [
             (
                 Column(column_name(ind.code, "manual_n"), ind.code, "manual_n"),
-                _aggregate(f"count({d})", cond, ind.code, "quality"),
+                aggregate(f"count({d})", cond, ind.code, "quality"),
             ),
             (
                 Column(column_name(ind.code, "heaped"), ind.code, "heaped"),
-                _aggregate(
+                aggregate(
                     f"avg(CASE WHEN round({d}) % {HEAP_SECONDS} = 0 THEN 1.0 ELSE 0.0 END)",
                     cond,
                     ind.code,
@@ -396,18 +396,18 @@ def compile_queries(
         parts[ind.source].append(
             (
                 Column(column_name(ind.code, "value"), ind.code, "value"),
-                _aggregate(ind.value, ind.filter, ind.code, "value"),
+                aggregate(ind.value, ind.filter, ind.code, "value"),
             )
         )
         parts[ind.source].append(
-            (Column(column_name(ind.code, "n"), ind.code, "n"), _aggregate(ind.n, ind.filter, ind.code, "n"))
+            (Column(column_name(ind.code, "n"), ind.code, "n"), aggregate(ind.n, ind.filter, ind.code, "n"))
         )
         parts[ind.source].extend(_quality_columns(ind))
         if ind.per is not None:
             parts[ind.per.source].append(
                 (
                     Column(column_name(ind.code, "per"), ind.code, "per"),
-                    _aggregate(ind.per.value, ind.per.filter, ind.code, "per.value"),
+                    aggregate(ind.per.value, ind.per.filter, ind.code, "per.value"),
                 )
             )
     merged: dict[str, list[str]] = defaultdict(list)
@@ -420,10 +420,10 @@ def compile_queries(
     for source, cols in parts.items():
         key, _, _ = source_columns(source)
         where = exp.and_(period_condition(source, period, timezone), exp.column(key).is_(exp.null()).not_())
-        cols, pairs = _business_pairs(cols, (stored_business or {}).get(source))
+        cols, pairs = business_pairs(cols, (stored_business or {}).get(source))
         origin = source_expression(source, period, timezone, params, materialised)
         if pairs:
-            origin = _business_subquery(source, pairs, where, default_calendar, origin, business_gate(cols))
+            origin = business_subquery(source, pairs, where, default_calendar, origin, business_gate(cols))
         query = (
             exp.select(exp.alias_(exp.column(key), "agent_id"))
             .from_(origin)
@@ -502,12 +502,12 @@ def evidence_query(
     if ind.filter:
         filt = _parse(ind.filter, ind.code, "filter")
         cols.append((Column("__filter", ind.code, "filter"), filt))
-    cols, pairs = _business_pairs(
+    cols, pairs = business_pairs(
         [(c, _expand_macros(e)) for c, e in cols], (stored_business or {}).get(ind.source)
     )
     origin = source_expression(ind.source, period, timezone, params, materialised)
     if pairs:
-        origin = _business_subquery(ind.source, pairs, cond, default_calendar, origin)
+        origin = business_subquery(ind.source, pairs, cond, default_calendar, origin)
     values = [exp.alias_(e, c.name, quoted=True) for c, e in cols if c.role == "value"]
     for c, e in cols:
         if c.role == "filter":

@@ -81,7 +81,7 @@ Connect = Callable[..., Any]
 VERSION = 1  # bump when the stored layout or the build's SQL changes
 
 # Business seconds stored with the rows, by (start, end) column pair: computed with the built-in
-# calendars and the default calendar, the way the compiler would (compiler._business_subquery).
+# calendars and the default calendar, the way the compiler would (compiler.business_subquery).
 STORED_BUSINESS: dict[str, dict[tuple[str, str], str]] = {
     "response_episodes": {("opened_at", "replied_at"): "business_wait_s"},
     "contact_outcomes": {("created_at", "closed_at"): "business_turnaround_s"},
@@ -436,7 +436,7 @@ def _with_business(name: str, sql: str) -> str:
     import sqlglot
     from sqlglot import exp
 
-    from frontdesk.indicators.compiler import DEFAULT_CALENDAR, _business_subquery
+    from frontdesk.indicators.compiler import DEFAULT_CALENDAR, business_subquery
 
     stored = STORED_BUSINESS.get(name)
     if not stored:
@@ -445,7 +445,7 @@ def _with_business(name: str, sql: str) -> str:
     origin = exp.Subquery(
         this=sqlglot.parse_one(sql, read="duckdb"), alias=exp.TableAlias(this=exp.to_identifier(name))
     )
-    sub = _business_subquery(name, pairs, exp.true(), DEFAULT_CALENDAR, origin)
+    sub = business_subquery(name, pairs, exp.true(), DEFAULT_CALENDAR, origin)
     renames = ", ".join(f"__bs{k} AS {col}" for k, col in enumerate(stored.values()))
     drops = ", ".join(f"__bs{k}" for k in range(len(stored)))
     return f"SELECT * EXCLUDE ({drops}), {renames} FROM {sub.sql(dialect='duckdb')}"

@@ -435,7 +435,7 @@ API: dict[tuple[str, str], list[tuple[str, dict | None, dict]]] = {
         ("/api/webhooks/events", WEBHOOK_BODY, expect(401, 403, 403, 200, 403)),
         ("/api/webhooks/events", {"table": "nope", "rows": [{}]}, expect(401, 403, 403, 400, 403)),
     ],
-    # Survey links (api/surveys.py): as /feedback/surveys/, administrators, directors and leads (own
+    # Survey links (feedback/api.py): as /feedback/surveys/, administrators, directors and leads (own
     # teams' agents); the store gives I0-A001, I1-A002 (T1) and I2-A004 (T2) their agents.
     ("post", "/api/surveys/links"): [
         ("/api/surveys/links", {"interaction_ids": ["I0-A001"]}, expect(401, 403, 201, 201, 403)),

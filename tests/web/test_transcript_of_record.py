@@ -12,7 +12,7 @@ import pytest
 
 from frontdesk.store.eventstore import EventStore
 from frontdesk.text.reviews import apply_period, read_conversations, review_tables
-from frontdesk.web.insights.transcripts import _rules_and_models
+from frontdesk.web.insights.transcripts import rules_and_models
 
 from . import test_transcripts
 from .test_transcripts import page
@@ -40,7 +40,7 @@ def store_reviews(root, change=None) -> None:
     from frontdesk.text.analysis import analyze
 
     store = EventStore(root / "events")
-    rules, models = _rules_and_models()
+    rules, models = rules_and_models()
     if change is None:
         assert apply_period(store, START, END, rules, models).written == 3
         return

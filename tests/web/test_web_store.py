@@ -1,4 +1,4 @@
-"""The store the CLI calls: organisation upserts, scorecards saved and loaded back unchanged,
+"""The store the use cases call: organisation upserts, scorecards saved and loaded back unchanged,
 replaced per period and cycle, in a fixed number of queries."""
 
 from __future__ import annotations

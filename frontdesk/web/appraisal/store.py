@@ -1,4 +1,4 @@
-"""The bridge between the engine and the web application's database: what the CLI calls.
+"""The bridge between the engine and the web application's database: what the use cases call (through ``frontdesk/web/bridge.py``).
 
 Call ``frontdesk.web.setup(workspace)`` once before importing this module. Every function works in
 a few batched queries, never one per agent or indicator.

@@ -227,7 +227,7 @@ def _agent_of(info: dict[str, Any], rows: list[dict[str, Any]]) -> str | None:
 _models_cache: dict[tuple, dict] = {}
 
 
-def _rules_and_models() -> tuple[Any, dict]:
+def rules_and_models() -> tuple[Any, dict]:
     """The workspace scheme's ``transcripts:`` rules (the defaults when it has none or cannot be
     read) and its ``models/`` (else the shipped models), as ``frontdesk text apply`` uses them."""
     from frontdesk.scoring.scheme import SchemeError
@@ -490,7 +490,7 @@ def transcript_context(interaction_id: str, user: object) -> dict[str, Any]:
         topic=info.get("topic"),
         is_complaint=bool(info.get("is_complaint")),
     )
-    rules, models = _rules_and_models()
+    rules, models = rules_and_models()
     a = analyze(conv, rules, models)
     topic = rules.for_topic(conv.topic, conv.is_complaint)
 
