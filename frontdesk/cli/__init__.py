@@ -42,6 +42,7 @@ for command in (
     compute.compute,
     compute.scorecards,
     compute.indicators,
+    compute.values,
     scheme.scheme,
     bench.bench,
 ):

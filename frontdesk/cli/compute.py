@@ -1,5 +1,5 @@
-"""``frontdesk compute``, ``frontdesk scorecards`` and ``frontdesk indicators``: compute periods,
-print their stored scorecards, list the indicator catalogue."""
+"""``frontdesk compute``, ``frontdesk scorecards``, ``frontdesk values`` and ``frontdesk indicators``:
+compute periods, print their stored scorecards, every indicator's values, the indicator catalogue."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from frontdesk.indicators.periods import Period
 from frontdesk.scoring.scorecard import Scorecard
 from frontdesk.usecases.compute import compute_periods
 from frontdesk.usecases.scorecards import periods_with_data, scorecards_json
+from frontdesk.usecases.values import period_values
 from frontdesk.usecases.workspace import Workspace
 
 
@@ -138,3 +139,49 @@ def indicators(fmt: str) -> None:
     for i in cat.values():
         t.add_row(i.code, i.mission_id, i.name_en, i.name_zh, i.dimension, i.kind, i.unit, i.better, i.source)
     Console(width=160).print(t)
+
+
+@click.command()
+@workspace_option
+@period_option("YYYY-MM, YYYY-Qn, YYYY, YYYY-MM-DD..YYYY-MM-DD (days included) or 'latest'.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
+def values(workspace: Path | None, period_text: str, fmt: str) -> None:
+    """Every catalogue indicator for every agent of a period, scored by the scheme or not: the
+    organisation's own numbers, before targets are set (value and sample size n)."""
+    ws = open_ws(workspace)
+    period = resolve_period(ws, period_text)
+    doc = period_values(ws, period)
+    if not doc["agents"]:
+        raise BadInput(f"--period {period.label}: no records of any agent in this period")
+    cat = builtin_catalog()
+    if fmt == "json":
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
+        return
+    codes = list(cat)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["agent_id", "name", "team_id", *[h for c in codes for h in (c, f"{c}_n")]])
+        for a in doc["agents"]:
+            cells = [x for c in codes for x in (a["values"][c]["value"], a["values"][c]["n"])]
+            w.writerow([a["agent_id"], a["name"] or "", a["team_id"] or "", *cells])
+        click.echo(buf.getvalue(), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"{period.label} · {len(doc['agents'])} agents · {ws.timezone}")
+    for col in ("agent", "indicator", "", "value", "unit", "n"):
+        t.add_column(col, justify="right" if col in ("value", "n") else "left", no_wrap=True)
+    for a in doc["agents"]:
+        first = True
+        for c in codes:
+            v = a["values"][c]
+            if v["value"] is None and not v["n"]:
+                continue
+            who = f"{a['agent_id']} {a['name'] or ''}".strip() if first else ""
+            t.add_row(who, cat[c].mission_id, cat[c].name_en, _fmt(v["value"], 2), cat[c].unit, f"{v['n']:,}")
+            first = False
+    Console(width=120).print(t)

@@ -1,10 +1,11 @@
-"""Appraisal periods: a month (``2026-10``), a quarter (``2026-Q4``) or a year (``2026``)."""
+"""Appraisal periods: a month (``2026-10``), a quarter (``2026-Q4``), a year (``2026``), or a
+range of days (``2026-01-15..2026-04-14``, both days included: a whole log, a pilot)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 CYCLES = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
@@ -16,11 +17,16 @@ class Period:
 
     start: date
     end: date
-    kind: str  # month | quarter | year
+    kind: str  # month | quarter | year | range
     label: str
 
     @property
     def cycle(self) -> str:
+        """The scheme cycle whose indicators score this period: a range of days counts as the
+        cycle its length matches (up to 31 days monthly, up to 92 quarterly, else annual)."""
+        if self.kind == "range":
+            days = (self.end - self.start).days
+            return "monthly" if days <= 31 else "quarterly" if days <= 92 else "annual"
         return {v: k for k, v in CYCLES.items()}[self.kind]
 
     def utc_bounds(self, timezone: str) -> tuple[datetime, datetime]:
@@ -57,14 +63,29 @@ def year(y: int) -> Period:
     return Period(date(y, 1, 1), date(y + 1, 1, 1), "year", f"{y:04d}")
 
 
+def date_range(first: date, last: date) -> Period:
+    """The days from ``first`` to ``last``, both included."""
+    if last < first:
+        raise ValueError(f"date range {first.isoformat()}..{last.isoformat()} ends before it starts")
+    return Period(first, last + timedelta(days=1), "range", f"{first.isoformat()}..{last.isoformat()}")
+
+
+_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
 
 
 def parse_period(text: str) -> Period:
-    """Parse ``YYYY-MM``, ``YYYY-Qn`` or ``YYYY``; ``ValueError`` with the accepted forms otherwise."""
+    """Parse ``YYYY-MM``, ``YYYY-Qn``, ``YYYY`` or ``YYYY-MM-DD..YYYY-MM-DD``; ``ValueError`` with
+    the accepted forms otherwise."""
     t = text.strip()
+    if m := _RANGE.match(t):
+        try:
+            first, last = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
+        except ValueError as e:
+            raise ValueError(f"period {text!r}: {e}") from None
+        return date_range(first, last)
     if m := _MONTH.match(t):
         mm = int(m.group(2))
         if 1 <= mm <= 12:
@@ -73,7 +94,7 @@ def parse_period(text: str) -> Period:
         return quarter(int(m.group(1)), int(m.group(2)))
     if m := _YEAR.match(t):
         return year(int(m.group(1)))
-    raise ValueError(f"period {text!r} is not YYYY-MM, YYYY-Qn, YYYY or 'latest'")
+    raise ValueError(f"period {text!r} is not YYYY-MM, YYYY-Qn, YYYY, YYYY-MM-DD..YYYY-MM-DD or 'latest'")
 
 
 def period_of(d: date, kind: str) -> Period:
@@ -88,7 +109,12 @@ def period_of(d: date, kind: str) -> Period:
 
 
 def shift_period(period: Period, steps: int) -> Period:
-    """The period ``steps`` cycles after ``period`` (before it when negative), of the same kind."""
+    """The period ``steps`` cycles after ``period`` (before it when negative), of the same kind;
+    a range of days moves by its own length."""
+    if period.kind == "range":
+        span = period.end - period.start
+        first = period.start + span * steps
+        return date_range(first, first + span - timedelta(days=1))
     if period.kind == "month":
         index = period.start.year * 12 + period.start.month - 1 + steps
         return month(index // 12, index % 12 + 1)
