@@ -73,3 +73,12 @@ def test_scheme_show_reads_the_workspace_scheme(tmp_path):
     assert ":2099.1+" in shown.output.splitlines()[0]
     builtin = CliRunner().invoke(main, ["scheme", "show"])
     assert ":2026.3+" in builtin.output.splitlines()[0]
+
+
+def test_tables_name_an_agent_once_and_head_every_column_uniquely():
+    from frontdesk.cli.compute import column_headers, who
+
+    assert who("Diane", "Diane") == "Diane" and who("A0001", None) == "A0001"
+    assert who("A0001", "李强") == "A0001 李强"
+    headers = column_headers(["csat", "csat_mean", "first_response"])
+    assert headers == {"csat": "csat", "csat_mean": "csat_mean", "first_response": "I-E1"}

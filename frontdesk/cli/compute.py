@@ -102,22 +102,34 @@ def scorecards(workspace: Path | None, period_text: str, cycle: str | None, fmt:
         print_table(cards, codes, f"{period.label} · {cards[0].scheme_version}")
 
 
+def who(agent_id: str, name: str | None) -> str:
+    """An agent as a table shows it: id and name, the name once when the export uses names as ids."""
+    return agent_id if not name or name == agent_id else f"{agent_id} {name}"
+
+
+def column_headers(codes: list[str]) -> dict[str, str]:
+    """Indicator columns headed by their mission IDs (I-E1 …) to stay narrow; indicators sharing a
+    mission ID (CSAT as a share and as a mean are both I-Q1) are headed by their codes instead."""
+    cat = builtin_catalog()
+    ids = [cat[k].mission_id if k in cat else k for k in codes]
+    return {k: (i if ids.count(i) == 1 else k) for k, i in zip(codes, ids, strict=True)}
+
+
 def print_table(cards: list[Scorecard], codes: list[str], title: str, limit: int | None = None) -> None:
-    """A ranking table; indicator columns are headed by their mission IDs (I-E1 …) to stay narrow."""
+    """A ranking table, one column per indicator (:func:`column_headers`), named in the caption."""
     from rich.console import Console
     from rich.table import Table
 
     cat = builtin_catalog()
-    t = Table(
-        title=title, caption=" · ".join(f"{cat[k].mission_id} {cat[k].name_en}" for k in codes if k in cat)
-    )
+    headers = column_headers(codes)
+    t = Table(title=title, caption=" · ".join(f"{headers[k]} {cat[k].name_en}" for k in codes if k in cat))
     for col in ("rank", "agent", "team", "total", "grade"):
         t.add_column(col, justify="left" if col in ("agent", "team", "grade") else "right", no_wrap=True)
     for k in codes:
-        t.add_column(cat[k].mission_id if k in cat else k, justify="right", no_wrap=True)
+        t.add_column(headers[k], justify="right", no_wrap=True)
     for c in cards[:limit] if limit else cards:
         vals = [_fmt(c.indicators[k].value) if k in c.indicators else "" for k in codes]
-        t.add_row(str(c.rank_org or "—"), f"{c.agent_id} {c.name_zh or c.name}", c.team_id, _fmt(c.total),
+        t.add_row(str(c.rank_org or "—"), who(c.agent_id, c.name_zh or c.name), c.team_id, _fmt(c.total),
                   c.grade or "—", *vals)  # fmt: skip
     Console(width=max(120, 48 + 9 * len(codes))).print(t)
 
@@ -181,7 +193,13 @@ def values(workspace: Path | None, period_text: str, fmt: str) -> None:
             v = a["values"][c]
             if v["value"] is None and not v["n"]:
                 continue
-            who = f"{a['agent_id']} {a['name'] or ''}".strip() if first else ""
-            t.add_row(who, cat[c].mission_id, cat[c].name_en, _fmt(v["value"], 2), cat[c].unit, f"{v['n']:,}")
+            t.add_row(
+                who(a["agent_id"], a["name"]) if first else "",
+                cat[c].mission_id,
+                cat[c].name_en,
+                _fmt(v["value"], 2),
+                cat[c].unit,
+                f"{v['n']:,}",
+            )
             first = False
     Console(width=120).print(t)
