@@ -1,4 +1,5 @@
-"""``frontdesk scheme show|validate|diff``: read, check and compare appraisal schemes."""
+"""``frontdesk scheme show|validate|diff|calibrate``: read, check, compare and calibrate appraisal
+schemes."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from frontdesk.cli.common import BadInput, open_ws, workspace_option
+from frontdesk.cli.common import BadInput, open_ws, period_option, workspace_option
 from frontdesk.indicators.catalog import builtin_catalog
 from frontdesk.scoring.scheme import SchemeError, load_scheme
 
 
 @click.group()
 def scheme() -> None:
-    """Show and validate appraisal schemes."""
+    """Show, validate, compare and calibrate appraisal schemes."""
 
 
 @scheme.command("show")
@@ -84,3 +85,57 @@ def scheme_validate(file: Path) -> None:
     except SchemeError as e:
         raise BadInput(str(e)) from None
     click.echo(f"{file}: valid ({s.version_id}, {len(s.indicator_codes())} indicators)")
+
+
+UNIT_SHORT = {"seconds": " s", "minutes": " min", "hours": " h", "percent": " %", "per_hour": "/h"}
+
+
+@scheme.command("calibrate")
+@workspace_option
+@period_option("The period whose values set the targets: YYYY-MM, YYYY-Qn, YYYY or 'latest'.", required=True)
+@click.option("--scheme", "scheme_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Scheme to calibrate (default: the workspace's).")  # fmt: skip
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the calibrated scheme (YAML).")  # fmt: skip
+@click.option("--target-pct", type=float, default=75, show_default=True,
+              help="Targets at this percentile of the good direction.")  # fmt: skip
+@click.option("--floor-pct", type=float, default=10, show_default=True,
+              help="Floors at this percentile of the good direction.")  # fmt: skip
+def scheme_calibrate(
+    workspace: Path | None, period_text: str, scheme_file: Path | None, output: Path,
+    target_pct: float, floor_pct: float,
+) -> None:  # fmt: skip
+    """Set each linear target and floor from the organisation's own values in a period (target at
+    the 75th percentile, floor at the 10th, mirrored when lower is better), write the result as a
+    new scheme version to --output and show how the period's grades would move."""
+    from frontdesk.scoring.calibration import CALIBRATED, MIN_AGENTS, TOO_FEW_AGENTS
+    from frontdesk.usecases.calibration import calibrate_scheme, save_calibrated
+    from frontdesk.usecases.errors import InputError
+
+    ws = open_ws(workspace)
+    try:
+        run = calibrate_scheme(ws, period_text, scheme_file, target_pct, floor_pct)
+        save_calibrated(run, output)
+    except InputError as e:
+        raise BadInput(str(e)) from None
+    click.echo(
+        f"period {run.period.label} ({run.period.cycle}), {run.agents} agents: "
+        f"{run.old.version_id} → {run.new.version_id}"
+    )
+    for c in run.calibrations:
+        if not c.changed:
+            continue
+        unit = UNIT_SHORT.get(c.unit, "")
+        click.echo(
+            f"  {c.code:<26} target {c.old_target:g} → {c.new_target:g}{unit}, "
+            f"floor {c.old_floor:g} → {c.new_floor:g}{unit}  ({c.agents} agents, {c.better} is better)"
+        )
+    same = [c.code for c in run.calibrations if c.status == CALIBRATED and not c.changed]
+    if same:
+        click.echo(f"  unchanged: {', '.join(same)}")
+    few = [f"{c.code} ({c.agents})" for c in run.calibrations if c.status == TOO_FEW_AGENTS]
+    if few:
+        click.echo(f"  kept, fewer than {MIN_AGENTS} agents with a full sample: {', '.join(few)}")
+    click.echo("grades before: " + ", ".join(f"{g} {n}" for g, n in run.before.items()))
+    click.echo("grades after:  " + ", ".join(f"{g} {n}" for g, n in run.after.items()))
+    click.echo(f"wrote {output}; check it with 'frontdesk scheme diff', then make it the scheme in force")
