@@ -41,8 +41,10 @@ def _import_command() -> click.Command:
     @click.option("--mapping", "mapping_file", default=None, type=click.Path(dir_okay=False, path_type=Path),
                   help="A mapping file (TOML).")  # fmt: skip
     @click.option(
-        "--source-tz", default=None, help="Time zone of times without an offset (e.g. Asia/Shanghai)."
-    )
+        "--source-tz", default=None,
+        help="Time zone of times without an offset (e.g. Asia/Shanghai); default: the mapping's "
+        "timezone, else the workspace's.",
+    )  # fmt: skip
     @click.option("--dry-run", is_flag=True, help="Check and report; write nothing to the event store.")
     @click.option("--strict", is_flag=True, help="Import nothing if any row is refused (exit 2).")
     @click.option("--undo", "undo_batch", default=None, metavar="BATCH", help="Undo an import batch.")
@@ -95,7 +97,7 @@ def _import_command() -> click.Command:
             with bar:
                 report = import_files(
                     store, prepared.paths, mapping, ws.root / "imports", chosen or None,
-                    dry_run=dry_run, strict=strict, progress=update,
+                    dry_run=dry_run, strict=strict, progress=update, workspace_timezone=ws.timezone,
                 )  # fmt: skip
         except IngestError as e:
             raise BadInput(str(e)) from None
@@ -109,6 +111,7 @@ def _import_command() -> click.Command:
             "already-imported": f"already imported as batch {report.duplicate_of}; nothing written",
         }[report.state]
         click.echo(verb)
+        click.echo(report.timezone_line())
         for line in report.summary():
             click.echo(line)
         refused = [p for p in report.problems if p.action == "refused"]

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from frontdesk.ingest import values as V
 from frontdesk.ingest.errors import IngestError, Problem
-from frontdesk.ingest.expressions import Context, ExpressionError, evaluate
+from frontdesk.ingest.expressions import Context, ExpressionError, describe_type, evaluate, short_text
 from frontdesk.ingest.mapping import Mapping, TableMapping
 from frontdesk.store import tables as T
 
@@ -250,9 +250,19 @@ def convert(tm: TableMapping, mapping: Mapping, raw: pa.Table, label: str) -> Co
                     refused |= bad
                     out = p.values
                 else:
-                    out = out.cast(ftype)
+                    try:
+                        out = out.cast(ftype)
+                    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+                        raise ExpressionError(
+                            f"the result is {describe_type(out.type)}; the field holds {describe_type(ftype)}"
+                        ) from None
         except (ExpressionError, pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as e:
-            raise IngestError(f"derived field {tm.table}.{name} = {expr.text!r}: {e}", file=label) from None
+            why = str(e) if isinstance(e, ExpressionError) else "the values cannot be computed"
+            raise IngestError(
+                f"mapping {mapping.origin}, tables.{tm.table}.derived.{name} = "
+                f"{short_text(expr.text)}: {' '.join(why.split())}",
+                file=label,
+            ) from None
         typed[name] = out
         shown.setdefault(name, f"{name} = {expr.text}")
         ctx.fields[name] = out

@@ -5,6 +5,8 @@ Names are canonical fields of the table being imported (already typed); ``col("H
 source column as text. Functions:
 
 - ``seconds_between(a, b)``: seconds from instant ``a`` to instant ``b`` (negative if b is earlier)
+- ``add_seconds(t, s)``: the instant ``t`` plus ``s`` seconds (a whole or decimal number; negative
+  goes back); empty if either is empty
 - ``concat(x, …)``: text joined (an empty part makes the whole null; wrap it in ``coalesce``)
 - ``coalesce(x, …)``: the first non-empty value
 - ``lower(x)``, ``upper(x)``, ``text(x)``: text
@@ -12,6 +14,11 @@ source column as text. Functions:
   source's time zone), a duration in seconds, a number, a yes/no value
 - ``if_else(condition, a, b)``, ``is_null(x)``
 - ``+ - * /`` on numbers, ``== != < <= > >=``, ``and``, ``or``, ``not``, literals.
+
+An expression is at most ``MAX_CHARS`` characters and ``MAX_DEPTH`` levels deep (checked when the
+mapping is read, before Python's parser sees it), so that no mapping can exhaust the stack.
+Problems met while evaluating (an argument of the wrong type) are one line naming the function or
+operator, never the Arrow library's own words.
 """
 
 from __future__ import annotations
@@ -26,8 +33,12 @@ import pyarrow.compute as pc
 
 from frontdesk.ingest import values as V
 
+MAX_CHARS = 2000  # an expression's length
+MAX_DEPTH = 50  # how deeply its parts nest: a + b + c is 3 deep, not (not x) 3, f(g(x)) 3
+
 FUNCTIONS = (
     "seconds_between",
+    "add_seconds",
     "concat",
     "coalesce",
     "lower",
@@ -58,15 +69,41 @@ class Expression:
 
 
 def compile_expression(text: str) -> Expression:
-    """Parse and check ``text``; raises ``ExpressionError`` for anything outside the language."""
+    """Parse and check ``text``; raises ``ExpressionError`` for anything outside the language
+    (also for one longer than ``MAX_CHARS`` or nested deeper than ``MAX_DEPTH``)."""
+    if len(text) > MAX_CHARS:
+        raise ExpressionError(f"the expression is {len(text):,} characters long; at most {MAX_CHARS:,}")
     try:
         tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError as e:
-        raise ExpressionError(f"not an expression: {text!r} ({e.msg})") from None
+        raise ExpressionError(f"not an expression: {short_text(text)} ({e.msg})") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError(f"the expression nests too deeply (at most {MAX_DEPTH} levels)") from None
+    if _depth(tree) > MAX_DEPTH:
+        raise ExpressionError(f"the expression nests more than {MAX_DEPTH} levels deep (at most {MAX_DEPTH})")
     fields: set[str] = set()
     sources: set[str] = set()
     _check(tree, fields, sources)
     return Expression(text, tree, frozenset(fields), frozenset(sources))
+
+
+def short_text(text: str, limit: int = 80) -> str:
+    """``text`` on one line, quoted, cut to ``limit`` characters."""
+    one = " ".join(text.split())
+    return repr(one if len(one) <= limit else one[: limit - 1] + "…")
+
+
+def _depth(tree: ast.AST) -> int:
+    """How deeply the expression nodes of ``tree`` nest, without recursion."""
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        if deepest > MAX_DEPTH:
+            break
+        stack += [(c, d + 1 if isinstance(c, ast.expr) else d) for c in ast.iter_child_nodes(node)]
+    return deepest
 
 
 _BINOPS = {ast.Add: pc.add, ast.Sub: pc.subtract, ast.Mult: pc.multiply, ast.Div: pc.divide}
@@ -113,7 +150,7 @@ def _check(node: ast.AST, fields: set[str], sources: set[str]) -> None:
         for a in node.args:
             _check(a, fields, sources)
     else:
-        raise ExpressionError(f"not allowed in a derived field: {ast.unparse(node)!r}")
+        raise ExpressionError(f"not allowed in a derived field: {short_text(ast.unparse(node))}")
 
 
 @dataclass
@@ -143,22 +180,26 @@ def _eval(node: ast.AST, ctx: Context) -> Any:
             raise ExpressionError(f"unknown field {node.id!r} (derived fields read canonical fields)")
         return ctx.fields[node.id]
     if isinstance(node, ast.BinOp):
-        return _BINOPS[type(node.op)](_num(_eval(node.left, ctx)), _num(_eval(node.right, ctx)))
+        left, right = _num(_eval(node.left, ctx)), _num(_eval(node.right, ctx))
+        return _arrow(_OPNAMES[type(node.op)], _BINOPS[type(node.op)], left, right)
     if isinstance(node, ast.UnaryOp):
         v = _eval(node.operand, ctx)
-        return pc.invert(v) if isinstance(node.op, ast.Not) else pc.negate(_num(v))
+        if isinstance(node.op, ast.Not):
+            return _arrow("not", pc.invert, v)
+        return _arrow("-", pc.negate, _num(v))
     if isinstance(node, ast.BoolOp):
+        name = "and" if isinstance(node.op, ast.And) else "or"
         op = pc.and_kleene if isinstance(node.op, ast.And) else pc.or_kleene
         acc = _eval(node.values[0], ctx)
         for v in node.values[1:]:
-            acc = op(acc, _eval(v, ctx))
+            acc = _arrow(name, op, acc, _eval(v, ctx))
         return acc
     if isinstance(node, ast.Compare):
         left = _eval(node.left, ctx)
         acc = None
         for op, comp in zip(node.ops, node.comparators, strict=True):
             right = _eval(comp, ctx)
-            part = _CMPOPS[type(op)](left, right)
+            part = _arrow(_OPNAMES[type(op)], _CMPOPS[type(op)], left, right)
             acc = part if acc is None else pc.and_kleene(acc, part)
             left = right
         return acc
@@ -170,7 +211,43 @@ def _eval(node: ast.AST, ctx: Context) -> Any:
             raise ExpressionError(f"col({header!r}): no such column in the file")
         return V.clean_text(ctx.sources[header])
     args = [_eval(a, ctx) for a in node.args]
-    return _CALLS[name](ctx, args)
+    try:
+        return _CALLS[name](ctx, args)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, OverflowError):
+        kinds = ", ".join(describe_type(a.type) for a in args)
+        raise ExpressionError(f"{name}() cannot take ({kinds})") from None
+
+
+_OPNAMES: dict[type, str] = {
+    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Eq: "==", ast.NotEq: "!=",
+    ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
+}  # fmt: skip
+
+
+def describe_type(t: pa.DataType) -> str:
+    """A value type in the mapping's words."""
+    if pa.types.is_timestamp(t) or pa.types.is_date(t):
+        return "time"
+    if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t):
+        return "number"
+    if pa.types.is_duration(t):
+        return "duration"
+    if pa.types.is_boolean(t):
+        return "yes/no"
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return "text"
+    if t == pa.null():
+        return "empty"
+    return str(t)
+
+
+def _arrow(what: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)``; an Arrow error becomes one line naming the operator or function."""
+    try:
+        return fn(*args)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, OverflowError):
+        kinds = " and ".join(describe_type(a.type) for a in args)
+        raise ExpressionError(f"{what!r} cannot be applied to {kinds} values") from None
 
 
 def _num(v: Any) -> Any:
@@ -179,7 +256,7 @@ def _num(v: Any) -> Any:
         return v
     if pa.types.is_boolean(t):
         return pc.cast(v, pa.int64())
-    raise ExpressionError(f"arithmetic on {t} values")
+    raise ExpressionError(f"arithmetic on {describe_type(t)} values")
 
 
 def _arity(name: str, args: list[Any], lo: int, hi: int | None = None) -> None:
@@ -196,6 +273,43 @@ def _seconds_between(ctx: Context, args: list[Any]) -> Any:
     a, b = (pc.cast(x, pa.timestamp("us", tz="UTC")) for x in args)
     us = pc.subtract(pc.cast(b, pa.int64()), pc.cast(a, pa.int64()))
     return pc.divide(pc.cast(us, pa.float64()), 1_000_000.0)
+
+
+_PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+
+
+def _add_seconds(ctx: Context, args: list[Any]) -> Any:
+    """``t`` plus ``s`` seconds, of ``t``'s type; empty where either is empty."""
+    _arity("add_seconds", args, 2, 2)
+    t, s = args
+    if t.type == pa.null():
+        t = pa.nulls(ctx.length, pa.timestamp("us", tz="UTC"))
+    if not pa.types.is_timestamp(t.type):
+        raise ExpressionError(
+            f'add_seconds(): the first argument must be a time (a time field, or time(col("…"))), '
+            f"not {describe_type(t.type)}"
+        )
+    if s.type == pa.null():
+        return pa.nulls(ctx.length, t.type) if isinstance(t, pa.Scalar) else pa.nulls(len(t), t.type)
+    if pa.types.is_duration(s.type):
+        s = pc.divide(pc.cast(pc.cast(s, pa.int64()), pa.float64()), float(_PER_SECOND[s.type.unit]))
+    elif pa.types.is_boolean(s.type) or not (pa.types.is_integer(s.type) or pa.types.is_floating(s.type)):
+        raise ExpressionError(
+            f"add_seconds(): the second argument must be a number of seconds (a number field, or "
+            f'number(col("…")) or duration(col("…"))), not {describe_type(s.type)}'
+        )
+    per = _PER_SECOND[t.type.unit]
+    try:
+        if pa.types.is_integer(s.type):
+            step = pc.multiply_checked(pc.cast(s, pa.int64()), per)
+        else:  # whole units of the time's precision; not-a-number or infinite seconds are empty
+            f = pc.cast(s, pa.float64())
+            f = pc.if_else(pc.is_finite(f), f, pa.scalar(None, pa.float64()))
+            step = pc.cast(pc.round(pc.multiply(f, float(per))), pa.int64())
+        out = pc.add_checked(pc.cast(t, pa.int64()), step)
+    except pa.ArrowInvalid:  # beyond 64 bits
+        raise ExpressionError("add_seconds(): the result is beyond the times that can be stored") from None
+    return pc.cast(out, t.type)
 
 
 def _concat(ctx: Context, args: list[Any]) -> Any:
@@ -229,6 +343,7 @@ def _if_else(ctx: Context, args: list[Any]) -> Any:
 
 _CALLS: dict[str, Callable[[Context, list[Any]], Any]] = {
     "seconds_between": _seconds_between,
+    "add_seconds": _add_seconds,
     "concat": _concat,
     "coalesce": _coalesce,
     "lower": lambda ctx, a: pc.utf8_lower(_text(a[0])),

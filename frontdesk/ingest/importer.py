@@ -33,6 +33,12 @@ from frontdesk.store.tables import TABLES
 
 FILE = "__file"
 REPORT_LINES = 200  # problems shown in report.txt (all of them are in report.json)
+TIMEZONE_SOURCES = {
+    "option": "given for this import",
+    "mapping": "the mapping's timezone",
+    "workspace": "the workspace's time zone; the mapping names none",
+    "default": "default: neither the import, the mapping nor the workspace names one",
+}
 
 
 @dataclass
@@ -67,6 +73,12 @@ class ImportReport:
     finished_at: str = ""
     duplicate_of: str | None = None
     report_dir: Path | None = None
+    timezone_source: str = "default"  # option | mapping | workspace | default (Mapping.timezone_source)
+
+    def timezone_line(self) -> str:
+        """Which zone times without an offset were read in, and why."""
+        why = TIMEZONE_SOURCES.get(self.timezone_source, self.timezone_source)
+        return f"source time zone {self.timezone} ({why})"
 
     @property
     def refused_rows(self) -> int:
@@ -79,6 +91,7 @@ class ImportReport:
             "mapping": self.mapping,
             "mapping_sha256": self.mapping_sha256,
             "timezone": self.timezone,
+            "timezone_source": self.timezone_source,
             "inputs": self.inputs,
             "started_at": self.started_at,
             "finished_at": self.finished_at,
@@ -108,7 +121,7 @@ class ImportReport:
     def text(self) -> str:
         head = [
             f"Frontdesk import {self.batch_id}: {self.state}",
-            f"mapping: {self.mapping} (sha256 {self.mapping_sha256[:12]}), source time zone {self.timezone}",
+            f"mapping: {self.mapping} (sha256 {self.mapping_sha256[:12]}), {self.timezone_line()}",
             *[
                 f"input: {i['file']} ({i['format']}, {i['rows']:,} rows, sha256 {i['sha256'][:12]})"
                 for i in self.inputs
@@ -162,8 +175,14 @@ def import_files(
     dry_run: bool = False,
     strict: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    workspace_timezone: str | None = None,
 ) -> ImportReport:
     """Import ``paths`` into ``store`` as one batch; returns the report (also written to disk).
+
+    Times without an offset are read in the zone given for this import (``mapping.with_timezone``,
+    ``--source-tz``), else the mapping's ``timezone``, else ``workspace_timezone`` (the workspace's
+    zone, which the caller passes: this layer does not read workspace settings), else UTC; the
+    report says which (``timezone``, ``timezone_source``).
 
     Raises ``IngestError`` for input that cannot be read at all, and with ``strict`` for the first
     refused row; the store is then unchanged.
@@ -171,6 +190,7 @@ def import_files(
     paths = [Path(p) for p in paths]
     if not paths:
         raise IngestError("no files to import", code="no_files")
+    mapping = mapping.with_workspace_timezone(workspace_timezone)
     tables = tables or mapping.default_tables()
     if not tables:
         raise IngestError(
@@ -205,7 +225,7 @@ def import_files(
             i.setdefault("rows", 0)
         report = ImportReport(
             batch_id, "already-imported", mapping.origin, mapping.digest, mapping.timezone, inputs, results, [],
-            started, duplicate_of=previous,
+            started, duplicate_of=previous, timezone_source=mapping.timezone_source,
         )  # fmt: skip
         report.finished_at = _now()
         report.report_dir = write_report(report, [], reports)
@@ -236,7 +256,7 @@ def import_files(
 
     report = ImportReport(
         batch_id, "dry-run" if dry_run else "committed", mapping.origin, mapping.digest, mapping.timezone,
-        inputs, results, problems, started,
+        inputs, results, problems, started, timezone_source=mapping.timezone_source,
     )  # fmt: skip
     with batches.locked(store):
         batches.recover(store)
@@ -263,7 +283,8 @@ def import_files(
         elif not dry_run and any(p.rows.num_rows for p in plans):
             meta = {
                 "created_at": started, "mapping": mapping.origin, "mapping_sha256": mapping.digest,
-                "timezone": mapping.timezone, "inputs": inputs, "requested_tables": tables,
+                "timezone": mapping.timezone, "timezone_source": mapping.timezone_source,
+                "inputs": inputs, "requested_tables": tables,
                 "report": str(reports / batch_id),
             }  # fmt: skip
             batches.commit(store, batch_id, [p for p in plans if p.rows.num_rows], meta)

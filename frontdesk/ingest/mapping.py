@@ -76,6 +76,10 @@ class Mapping:
     origin: str  # "preset zh-excel" or the file's path
     digest: str  # SHA-256 of the document, so a report names exactly which mapping was used
     timezone: str = "UTC"
+    # where ``timezone`` came from: "mapping" (its ``timezone`` key), "option" (--source-tz, the
+    # upload's or the API's time zone), "workspace" (the workspace's zone, for a mapping without
+    # one), "default" (none of these: UTC)
+    timezone_source: str = "default"
     date_order: str = "dmy"
     read: ReadOptions = field(default_factory=ReadOptions)
     tables: dict[str, TableMapping] = field(default_factory=dict)
@@ -108,10 +112,19 @@ class Mapping:
         return self.policy.get("personal_data", "mask") == "mask"
 
     def with_timezone(self, tz: str | None) -> Mapping:
+        """The source's zone given when importing (``--source-tz``): it wins over the mapping's and
+        the workspace's."""
         if not tz:
             return self
         _check_timezone(tz, self.origin)
-        return dataclasses.replace(self, timezone=tz)
+        return dataclasses.replace(self, timezone=tz, timezone_source="option")
+
+    def with_workspace_timezone(self, tz: str | None) -> Mapping:
+        """The workspace's zone, for a mapping that names none and no zone given when importing."""
+        if not tz or self.timezone_source != "default":
+            return self
+        _check_timezone(tz, "the workspace's settings (frontdesk.toml)")
+        return dataclasses.replace(self, timezone=tz, timezone_source="workspace")
 
 
 def preset_names() -> list[str]:
@@ -180,6 +193,7 @@ def parse_mapping(text: str, origin: str) -> Mapping:
     name = str(doc.get("name", Path(origin).stem))
     tz = str(doc.get("timezone", "UTC"))
     _check_timezone(tz, origin)
+    tz_source = "mapping" if "timezone" in doc else "default"
     order = str(doc.get("date_order", "dmy"))
     if order not in ("dmy", "mdy", "ymd"):
         raise bad("date_order", "must be dmy, mdy or ymd")
@@ -214,6 +228,7 @@ def parse_mapping(text: str, origin: str) -> Mapping:
         origin=origin,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         timezone=tz,
+        timezone_source=tz_source,
         date_order=order,
         read=read,
         tables=tables,

@@ -47,6 +47,11 @@ class ImportReportOut(Schema):
     state: str
     mapping: str
     timezone: str
+    timezone_source: str = Field(
+        "default",
+        description="where the time zone came from: option (the request's timezone), mapping, "
+        "workspace (a mapping without one), default (UTC)",
+    )
     inputs: list[dict[str, Any]]
     tables: dict[str, dict[str, Any]]
     problems: list[ImportProblemOut]

@@ -226,8 +226,22 @@ def run_import(
     chosen = tables or prepared.tables
     if tables and prepared.tables:  # a vendor export fills the tables it has, of those asked for
         chosen = [t for t in tables if t in prepared.tables] or tables
-    report = import_files(event_store(), prepared.paths, mapping, reports_dir(), chosen, dry_run=dry_run)
+    report = import_files(
+        event_store(), prepared.paths, mapping, reports_dir(), chosen,
+        dry_run=dry_run, workspace_timezone=workspace_timezone(),
+    )  # fmt: skip
     return Run(report, prepared, mapping)
+
+
+def workspace_timezone() -> str | None:
+    """The workspace's time zone (``[organisation] timezone``): how times without an offset are read
+    when neither the import nor the mapping names a zone; None for a folder without settings."""
+    from frontdesk.usecases.workspace import WorkspaceError, open_workspace
+
+    try:
+        return open_workspace(workspace()).timezone
+    except (WorkspaceError, OSError, ValueError):
+        return None
 
 
 def _settings_of(upload: Upload, form: dict[str, Any]) -> dict[str, Any]:
