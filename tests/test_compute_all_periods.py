@@ -38,6 +38,7 @@ def test_compute_all_lists_only_months_with_current_rows(tmp_path):
     run_frontdesk("init", "--workspace", str(ws))
     _import(ws, _csv(tmp_path / "sep.csv", 9, "S"))
     _import(ws, _csv(tmp_path / "oct.csv", 10, "O"))
+    run_frontdesk("roster", "infer", "--workspace", str(ws))  # contacts only: the roster from them
     assert _computed(ws) == ["2026-09", "2026-10"]
     # The October contacts again, corrected to November: October's file is retired, not deleted.
     moved = _import(ws, _csv(tmp_path / "nov.csv", 11, "O"))

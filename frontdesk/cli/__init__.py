@@ -18,6 +18,7 @@ from frontdesk.cli import (
     report,
     results,
     review,
+    roster,
     scheme,
     text,
     token,
@@ -48,5 +49,5 @@ for command in (
 ):
     main.add_command(command)
 
-for module in (review, evaluate, results, token, imports, quality, report, text):
+for module in (review, evaluate, results, token, imports, quality, report, text, roster):
     module.register(main)

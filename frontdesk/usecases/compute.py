@@ -17,6 +17,7 @@ from frontdesk.scoring.scores import agents_in_period, score_period
 from frontdesk.store.eventstore import EventStore
 from frontdesk.usecases.database import open_database
 from frontdesk.usecases.errors import InputError
+from frontdesk.usecases.roster import check_roster
 from frontdesk.usecases.workspace import Workspace, WorkspaceError
 
 
@@ -89,10 +90,12 @@ def compute_periods(
     progress: Progress | None = None,
 ) -> dict[str, list[Scorecard]]:
     """Compute ``periods`` of the workspace on the engine ``engine_name`` and store their
-    scorecards as each period's newest run (a closed cycle refuses: ``InputError``)."""
+    scorecards as each period's newest run (a closed cycle refuses: ``InputError``; so do an empty
+    roster with contacts in a period and an agent in an unknown team: ``check_roster``)."""
     from frontdesk.indicators.engines import get_engine
     from frontdesk.ingest.refusals import refused_in_period
 
+    check_roster(ws.store(), periods, ws.timezone)  # before the database: a bad roster fails fast
     db = open_database(ws)
     try:
         scheme = ws.scheme()
@@ -107,7 +110,10 @@ def compute_periods(
     out = {}
     try:
         org = {t: engine.table_rows(t) for t in ("sites", "teams", "agents")}
-        db.sync_organisation(org["sites"], org["teams"], org["agents"])
+        try:
+            db.sync_organisation(org["sites"], org["teams"], org["agents"])
+        except ValueError as e:  # a reference to a site or team the store does not hold
+            raise InputError(f"organisation tables: {e}") from None
         db.register_indicator_names(
             {c: {"en": i.name_en, "zh": i.name_zh} for c, i in builtin_catalog().items()}
         )
