@@ -80,6 +80,18 @@ def _awkward_contacts() -> pa.Table:
         rows.append(dict(interaction_id=f"Z3-{i}", channel="chat", agent_id="Z3", created_at=T0 + timedelta(days=i),
                          first_response_at=T0 + timedelta(days=i, seconds=30), handle_seconds=60.0 * (i + 1),
                          abandoned=False))  # fmt: skip
+    # Agent Z4, queue and SLA edges: the 20 s target and the 5 s short abandon to the microsecond,
+    # an unknown wait, the SLA met exactly on time and the source's verdict against its due time.
+    for i, (channel, abandoned, wait, due, met) in enumerate(
+        [("phone", False, 20.0, timedelta(hours=1), None), ("phone", False, 20.000001, None, True),
+         ("phone", True, 4.999999, None, None), ("chat", True, 5.0, None, None), ("video", True, None, None, None),
+         ("chat", False, None, timedelta(hours=2), False), ("email", False, 3.0, timedelta(minutes=59), None)]
+    ):  # fmt: skip
+        created = T0 + timedelta(minutes=i, microseconds=3 * i)
+        rows.append(dict(interaction_id=f"Z4-{i}", channel=channel, agent_id="Z4", created_at=created,
+                         abandoned=abandoned, wait_seconds=wait, reopened_count=i % 3, transfer_count=i % 2,
+                         resolved_at=None if abandoned else created + timedelta(hours=1),
+                         sla_due_at=None if due is None else created + due, sla_met=met))  # fmt: skip
     return pa.Table.from_pylist(rows, schema=TABLES["interactions"].schema)
 
 
@@ -174,13 +186,20 @@ def test_every_builtin_indicator_gives_duckdbs_values(duck, other, label):
 
 
 def _evidence_cases() -> list[tuple[str, str]]:
-    """One indicator per source table or view (at most six), plus the awkward agent's replies."""
+    """One indicator per source table or view (at most six), plus the awkward agents' replies and
+    queue and SLA edges."""
     cases, sources = [], set()
     for ind in builtin_catalog().values():
         if ind.evidence and ind.source not in sources and len(sources) < 6:
             sources.add(ind.source)
             cases.append((ind.code, "A0001"))
-    return [*cases, ("first_response", "Z1"), ("handle_time", "Z1")]
+    return [
+        *cases,
+        ("first_response", "Z1"),
+        ("handle_time", "Z1"),
+        ("service_level", "Z4"),
+        ("sla_attainment", "Z4"),
+    ]
 
 
 def test_evidence_lists_are_the_same(duck, other):

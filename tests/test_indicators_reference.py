@@ -1,6 +1,7 @@
 """Every catalogue indicator on generated data equals an independent pandas computation."""
 
 import math
+from datetime import timedelta
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -31,6 +32,7 @@ def generated(tmp_path_factory):
     store = EventStore(tmp_path_factory.mktemp("events"))
     summary = generate(store, agents=24, months=2, start="2026-08", seed=11)
     _spread_over_calendars(store)
+    _add_resolution_slas(store)
     engine = DuckDBEngine(store)
     agents = [a["agent_id"] for a in engine.agents()]
     yield store, summary, engine, agents
@@ -47,6 +49,19 @@ def _spread_over_calendars(store: EventStore) -> None:
     for i, a in enumerate(agents):
         a["team_id"] = moves[i % len(moves)] or a["team_id"]
     pq.write_table(pa.Table.from_pylist(agents, schema=TABLES["agents"].schema), agents_file)
+
+
+def _add_resolution_slas(store: EventStore) -> None:
+    """The generator writes no SLA: give a third of the contacts a due time 8 hours after creation,
+    a third the source's own verdict (met on even rows), and leave a third without an SLA."""
+    for f in store.files("interactions"):
+        rows = pq.read_table(f).to_pylist()
+        for i, r in enumerate(rows):
+            if i % 3 == 0 and r["created_at"] is not None:
+                r["sla_due_at"] = r["created_at"] + timedelta(hours=8)
+            elif i % 3 == 1:
+                r["sla_met"] = i % 2 == 0
+        pq.write_table(pa.Table.from_pylist(rows, schema=TABLES["interactions"].schema), f)
 
 
 def test_the_reference_defines_every_catalogue_indicator():

@@ -213,7 +213,7 @@ INTERACTION_COLUMNS = [
     "interaction_id", "agent_id", "first_response_agent_id", "channel", "priority", "is_vip",
     "created_at", "first_response_at", "resolved_at", "closed_at", "handle_seconds", "abandoned",
     "first_contact_resolved", "transfer_count", "transfer_correct", "reopened_count", "is_complaint",
-    "complaint_recovered", "customer_id", "topic",
+    "complaint_recovered", "customer_id", "topic", "wait_seconds", "sla_due_at", "sla_met",
 ]  # fmt: skip
 REPEAT_WINDOW = timedelta(hours=72)  # contact_outcomes' default repeat_window_us
 HORIZON = timedelta(days=31)  # how far past the period contact_outcomes looks for later contacts
@@ -248,6 +248,57 @@ def interactions_values(
 
     tr = it[(it["transfer_count"].fillna(0).to_numpy() > 0) & it["transfer_correct"].notna().to_numpy()]
     out.add("transfer_accuracy", *_mean_n(tr, "agent_id", _flag(tr["transfer_correct"]), 100.0))
+
+    # I-E8 rework: resolved (reopen) or any (reassignment) contacts that were not abandoned.
+    ro = live[live["resolved_at"].notna().to_numpy() & live["reopened_count"].notna().to_numpy()]
+    out.add("reopen_rate", *_mean_n(ro, "agent_id", ro["reopened_count"].to_numpy(dtype=float) > 0, 100.0))
+    ra = live[live["transfer_count"].notna()]
+    out.add(
+        "reassignment_rate", *_mean_n(ra, "agent_id", ra["transfer_count"].to_numpy(dtype=float) > 0, 100.0)
+    )
+    return out
+
+
+SHORT_ABANDON_SECONDS = 5.0  # queue_contacts' default short_abandon_seconds
+SERVICE_LEVEL_SECONDS = 20.0  # queue_contacts' default service_level_seconds
+
+
+def queue_values(
+    it: pd.DataFrame,
+    short_abandon: float = SHORT_ABANDON_SECONDS,
+    target: float = SERVICE_LEVEL_SECONDS,
+) -> SourceValues:
+    """I-E7 queue indicators over real-time contacts whose ``abandoned`` is known, and I-E8's SLA
+    attainment over resolved contacts (docs/indicators.md, "Queue and SLA")."""
+    it = it[it["agent_id"].notna()]
+    out = SourceValues(_agents(it, "agent_id"))
+    known = it["abandoned"].notna().to_numpy()
+    offered = it[np.isin(it["channel"].astype(object).to_numpy(), REAL_TIME) & known]
+    gave_up = offered["abandoned"].to_numpy(dtype=bool)
+    wait = offered["wait_seconds"].to_numpy(dtype=float)  # NaN when unknown
+    has_wait = ~np.isnan(wait)
+    short = gave_up & has_wait & (np.nan_to_num(wait, nan=np.inf) < short_abandon)
+    n_offered = _by(offered, "agent_id").size()
+    out.add("contacts_offered", n_offered.astype(float), n_offered)
+
+    counted = offered[~short]
+    out.add("answer_rate", *_mean_n(counted, "agent_id", ~gave_up[~short], 100.0))
+    out.add("abandonment_rate", *_mean_n(counted, "agent_id", gave_up[~short], 100.0))
+
+    answered = ~gave_up & has_wait
+    asa = offered[answered]
+    out.add("average_speed_of_answer", *_mean_n(asa, "agent_id", wait[answered]))
+
+    judged = ~short & (gave_up | has_wait)
+    in_target = ~gave_up & has_wait & (np.nan_to_num(wait, nan=np.inf) <= target)
+    out.add("service_level", *_mean_n(offered[judged], "agent_id", in_target[judged], 100.0))
+
+    resolved = it[~_flag(it["abandoned"]) & it["resolved_at"].notna().to_numpy()]
+    flag, due = resolved["sla_met"], resolved["sla_due_at"]
+    judged_sla = flag.notna().to_numpy() | due.notna().to_numpy()
+    by_due = (resolved["resolved_at"] <= due).to_numpy(dtype=bool) & due.notna().to_numpy()
+    met = np.where(flag.notna().to_numpy(), _flag(flag), by_due)
+    out.add("sla_attainment", *_mean_n(resolved[judged_sla], "agent_id", met[judged_sla], 100.0))
     return out
 
 
@@ -647,6 +698,8 @@ def reference_values(
     agent_ids: Iterable[str] | None = None,
     calendars: Mapping[str, Calendar] | None = None,
     repeat_window: timedelta = REPEAT_WINDOW,
+    short_abandon: float = SHORT_ABANDON_SECONDS,
+    service_level: float = SERVICE_LEVEL_SECONDS,
 ) -> pd.DataFrame:
     """One row per agent, one column per indicator value and ``<code>__n`` per sample size.
 
@@ -658,6 +711,7 @@ def reference_values(
     work_agents, hours = worktime_hours(store, period)
     sources = [
         interactions_values(it, hours, clock, cal_of),
+        queue_values(it, short_abandon, service_level),
         contact_outcomes_values(store, it, hi, repeat_window),
         response_values(response_episodes(store, it, agent_messages(store), lo, hi), clock, cal_of),
         SourceValues(work_agents),
@@ -703,5 +757,6 @@ def reference_codes() -> list[str]:
         "training_participation", "training_gain", "suggestion_adoption", "kb_contribution",
         "script_compliance", "process_adherence", "emotion_handling", "qa_score", "qa_critical_failures",
         "rating_360_customer", "rating_360_supervisor", "rating_360_peer", "rating_360_self",
-        "rating_360_partner_dept",
+        "rating_360_partner_dept", "contacts_offered", "answer_rate", "abandonment_rate",
+        "average_speed_of_answer", "service_level", "sla_attainment", "reopen_rate", "reassignment_rate",
     ]  # fmt: skip

@@ -128,6 +128,11 @@ TABLES: dict[str, Table] = {
                 # The agent whose reply was the first human one, when another agent ended up
                 # owning the contact; null means agent_id replied first.
                 ("first_response_agent_id", S),
+                # Resolution SLA (MISSION I-E8): when the contact was due to be resolved under its
+                # service-level agreement, and the source's own verdict whether it was (which
+                # wins over the due time when both are known: it knows the pauses and schedules).
+                ("sla_due_at", T),
+                ("sla_met", B),
             ),
             ("interaction_id",),
             "created_at",
