@@ -82,3 +82,27 @@ def test_tables_name_an_agent_once_and_head_every_column_uniquely():
     assert who("A0001", "李强") == "A0001 李强"
     headers = column_headers(["csat", "csat_mean", "first_response"])
     assert headers == {"csat": "csat", "csat_mean": "csat_mean", "first_response": "I-E1"}
+
+
+def test_preset_show_prints_a_mapping_that_imports_as_it_is(tmp_path):
+    """``preset show NAME`` prints the preset's TOML, comments and all; saved to a file it is a
+    mapping equal to the preset; an unknown name exits 2 listing the presets."""
+    from frontdesk.ingest import load_mapping, load_preset
+
+    shown = CliRunner().invoke(main, ["preset", "show", "zh-excel"])
+    assert shown.exit_code == 0 and shown.output.lstrip().startswith("#")
+    own = tmp_path / "ours.toml"
+    own.write_text(shown.output, encoding="utf-8")
+    ours, theirs = load_mapping(own), load_preset("zh-excel")
+
+    def shape(m):  # the compiled expressions compare by their text
+        return {
+            name: (t.columns, t.values, t.constants, {k: e.text for k, e in t.derived.items()}, t.skip_empty)
+            for name, t in m.tables.items()
+        }
+
+    assert shape(ours) == shape(theirs) and ours.timezone == theirs.timezone
+    listed = CliRunner().invoke(main, ["preset", "list"])
+    assert "servicenow" in listed.output.split()
+    bad = CliRunner().invoke(main, ["preset", "show", "nope"])
+    assert bad.exit_code == 2 and "presets: chatwoot" in bad.output

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from frontdesk.cli.common import BadInput, open_ws, progress, workspace_option
 from frontdesk.store.tables import TABLES
 
 
@@ -16,18 +17,37 @@ def register(main: click.Group) -> None:
     """Add ``import`` and ``imports`` to the ``frontdesk`` command group."""
     main.add_command(_import_command())
     main.add_command(_imports_command())
+    main.add_command(_preset_group())
 
 
-def _workspace_option():  # the same option as frontdesk.cli's, defined here to avoid an import cycle
-    return click.option(
-        "--workspace", "workspace", type=click.Path(file_okay=False, path_type=Path), default=None,
-        help="Workspace folder (default: $FRONTDESK_WORKSPACE, else the current folder).",
-    )  # fmt: skip
+def _preset_group() -> click.Group:
+    from frontdesk.ingest import IngestError, preset_names, preset_text
+
+    @click.group("preset")
+    def preset() -> None:
+        """The built-in mappings (docs/importing.md, "Presets")."""
+
+    @preset.command("list")
+    def preset_list() -> None:
+        """The names of the built-in presets."""
+        for name in preset_names():
+            click.echo(name)
+
+    @preset.command("show")
+    @click.argument("name")
+    def preset_show(name: str) -> None:
+        """Print preset NAME as TOML: save it, change it, and import with --mapping FILE."""
+        try:
+            click.echo(preset_text(name), nl=False)
+        except IngestError as e:
+            raise BadInput(str(e)) from None
+
+    return preset
 
 
 def _import_command() -> click.Command:
     @click.command("import")
-    @_workspace_option()
+    @workspace_option
     @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
     @click.option(
         "--table", "tables", multiple=True, type=click.Choice(list(TABLES)),
@@ -63,7 +83,6 @@ def _import_command() -> click.Command:
     ) -> None:
         """Import FILE… (CSV, Excel .xlsx, JSON, JSON Lines, Parquet; .zip/.gz of one) into the
         event store as one batch, or undo a batch with --undo BATCH."""
-        from frontdesk.cli.common import BadInput, open_ws, progress
         from frontdesk.ingest import IngestError, batches, import_files, load_mapping, load_preset
 
         ws = open_ws(workspace)
@@ -126,11 +145,10 @@ def _import_command() -> click.Command:
 
 def _imports_command() -> click.Command:
     @click.command("imports")
-    @_workspace_option()
+    @workspace_option
     @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
     def imports(workspace: Path | None, fmt: str) -> None:
         """List import batches, oldest first."""
-        from frontdesk.cli.common import open_ws
         from frontdesk.ingest import manifests
 
         docs = manifests(open_ws(workspace).store())

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from frontdesk.cli.common import period_option, workspace_option
+from frontdesk.cli.common import BadInput, open_ws, period_option, resolve_period, workspace_option
 
 TABLE_ROWS = 20  # findings printed per kind in the table format; --format json lists them all
 
@@ -48,7 +48,6 @@ def _quality_command() -> click.Command:
 def build_report(workspace: Path | None, period_text: str, team_id: str | None) -> Any:
     """The report for the CLI: the workspace's store, time zone, calendars and scheme."""
     from frontdesk.analysis.quality import quality_report, survey_min_n, team_and_descendants
-    from frontdesk.cli.common import BadInput, open_ws, resolve_period
     from frontdesk.indicators.catalog import builtin_catalog
     from frontdesk.indicators.engines import DuckDBEngine
     from frontdesk.ingest.refusals import refused_in_period

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from frontdesk.cli.common import period_option, workspace_option
+from frontdesk.cli.common import BadInput, period_option, stored_scorecards, workspace_option
 
 
 def register(main: click.Group) -> None:
@@ -33,7 +33,6 @@ def report(
     workspace: Path | None, period_text: str, cycle: str | None, fmt: str, lang: str, output: Path | None
 ) -> None:
     """Write a period's appraisal report: summary, scorecards, indicators and data quality."""
-    from frontdesk.cli.common import BadInput, stored_scorecards
     from frontdesk.indicators.catalog import builtin_catalog
     from frontdesk.report.xlsx import ReportInput, build_workbook, write_workbook
     from frontdesk.scoring.scheme import SchemeError

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from frontdesk.cli.common import period_option, workspace_option
+from frontdesk.cli.common import BadInput, period_option, stored_scorecards, workspace_option
 from frontdesk.scoring.scorecard import Scorecard
 
 FORMATS = click.Choice(["table", "json"])
@@ -32,14 +32,12 @@ def _scorecards(
     workspace: Path | None, period_text: str, cycle: str | None
 ) -> tuple[Any, Any, Any, list[Scorecard]]:
     """The workspace, the web store, the period and its stored scorecards (exit 2 when none)."""
-    from frontdesk.cli.common import stored_scorecards
 
     return stored_scorecards(workspace, period_text, cycle)
 
 
 def _rules(ws: Any, cards: list[Scorecard], make: Any) -> Any:
     """``make(scheme)`` for the workspace's scheme; a note when the scorecards used another one."""
-    from frontdesk.cli.common import BadInput
     from frontdesk.scoring.scheme import SchemeError
 
     try:
@@ -109,7 +107,6 @@ def _bonus_command() -> click.Command:
         others the rest in proportion to their totals; eligible = grade C or better, no critical
         QA failure, employed the whole cycle. Amounts add up to the pool to the cent.
         """
-        from frontdesk.cli.common import BadInput
         from frontdesk.results.bonus_pool import (
             BonusError,
             BonusRules,
@@ -254,7 +251,6 @@ def _plans_command() -> click.Command:
     ) -> None:
         """Development plans (个性化提升规划): each agent's weakest indicators against peers, with a
         course, a target (the peers' median) and the next cycle as due date."""
-        from frontdesk.cli.common import BadInput
         from frontdesk.indicators.periods import shift_period
         from frontdesk.results.development import DevelopmentRules, development_plans, review_goals
 

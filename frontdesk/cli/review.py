@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from frontdesk.cli.common import period_option, workspace_option
+from frontdesk.cli.common import BadInput, open_ws, period_option, resolve_period, workspace_option
 
 
 def register(main: click.Group) -> None:
@@ -20,8 +20,6 @@ def register(main: click.Group) -> None:
 
 
 def _review_command() -> click.Command:
-    # Imported here, not at the top: frontdesk.cli imports this module to register the command.
-    from frontdesk.cli.common import BadInput, open_ws, resolve_period
 
     @click.command("review")
     @workspace_option

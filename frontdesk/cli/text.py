@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from frontdesk.cli.common import period_option, workspace_option
+from frontdesk.cli.common import BadInput, open_ws, period_option, workspace_option
 
 FORMATS = click.Choice(["jsonl", "table"])
 
@@ -29,7 +29,6 @@ def register(main: click.Group) -> None:
 
 
 def _bad(message: str) -> click.ClickException:
-    from frontdesk.cli.common import BadInput
 
     return BadInput(message)
 
@@ -43,8 +42,6 @@ def _rules(scheme_file: Path | None, workspace: Path | None) -> Any:
         if scheme_file is not None:
             return rules_of_scheme(load_scheme(scheme_file))
         if workspace is not None:
-            from frontdesk.cli.common import open_ws
-
             return rules_of_scheme(open_ws(workspace).scheme())
     except SchemeError as e:
         raise _bad(str(e)) from None
@@ -171,7 +168,6 @@ def train(input_path: Path, lang: str | None, output: Path, folds: int) -> None:
 @workspace_option
 def apply(period_text: str, model_dir: Path | None, workspace: Path | None) -> None:
     """Turn the period's transcripts into transcript_auto reviews (feeding I-P1 and I-P3)."""
-    from frontdesk.cli.common import open_ws
     from frontdesk.indicators.periods import parse_period
     from frontdesk.text.reviews import apply_period
 

@@ -4,7 +4,14 @@ quarantine, atomic batches with undo. Pure Python; no Django."""
 from frontdesk.ingest.batches import manifests, recover, undo
 from frontdesk.ingest.errors import IngestError, Problem
 from frontdesk.ingest.importer import ImportReport, import_files
-from frontdesk.ingest.mapping import Mapping, load_mapping, load_preset, parse_mapping, preset_names
+from frontdesk.ingest.mapping import (
+    Mapping,
+    load_mapping,
+    load_preset,
+    parse_mapping,
+    preset_names,
+    preset_text,
+)
 
 __all__ = [
     "ImportReport",
@@ -17,6 +24,7 @@ __all__ = [
     "manifests",
     "parse_mapping",
     "preset_names",
+    "preset_text",
     "recover",
     "undo",
 ]
