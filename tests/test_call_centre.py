@@ -63,6 +63,9 @@ def test_the_quarter_equals_pandas_from_the_raw_file(workspace, calls):
             "average_speed_of_answer": (answered["speed"].mean(), len(answered)),  # ASA: a mean
             "handle_time": (answered["talk"].mean(), len(answered)),
             "csat_mean": (100.0 * (answered["rating"] / 5).mean(), int(answered["rating"].notna().sum())),
+            "contacts_handled": (len(answered), len(answered)),
+            # Every answered call says Resolved Y or N; both count in the denominator.
+            "resolution_share": (100.0 * (answered["Resolved"] == "Y").mean(), len(answered)),
         }
         for code, (value, n) in want.items():
             got = ours[agent][code]

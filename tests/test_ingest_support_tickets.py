@@ -12,7 +12,13 @@ import pytest
 from frontdesk.ingest import import_files, parse_mapping
 from frontdesk.store.eventstore import EventStore
 
-DATA = Path("/work/shared/datasets/customer-support-tickets/customer_support_tickets.csv")
+DATA = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "datasets"
+    / "customer-support-tickets"
+    / "customer_support_tickets.csv"
+)
 pytestmark = pytest.mark.skipif(not DATA.exists(), reason=f"dataset not found at {DATA}")
 pd = pytest.importorskip("pandas")
 

@@ -22,8 +22,6 @@ LOG = (
     / "uci-incident-log"
     / "incident_event_log.zip"
 )
-if not LOG.exists():
-    LOG = Path("/work/shared/datasets/uci-incident-log/incident_event_log.zip")
 pytestmark = pytest.mark.skipif(not LOG.exists(), reason=f"dataset not found at {LOG}")
 pd = pytest.importorskip("pandas")
 CODES = ("sla_attainment", "reopen_rate", "reassignment_rate")

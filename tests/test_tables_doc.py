@@ -31,7 +31,9 @@ def _type(t: pa.DataType) -> str:
 def render() -> str:
     out = []
     for name, table in TABLES.items():
-        part = f"partitioned by month of `{table.partition_time}`" if table.partition_time else "not partitioned"
+        part = (
+            f"partitioned by month of `{table.partition_time}`" if table.partition_time else "not partitioned"
+        )
         out += [f"### `{name}`", "", f"Key: `{'`, `'.join(table.key)}`; {part}.", ""]
         out += ["| field | type | required |", "|---|---|---|"]
         out += [f"| `{f.name}` | {_type(f.type)} | {'' if f.nullable else 'yes'} |" for f in table.schema]

@@ -222,8 +222,9 @@ HORIZON = timedelta(days=31)  # how far past the period contact_outcomes looks f
 def interactions_values(
     it: pd.DataFrame, hours: pd.Series, clock: BusinessClock, calendars: pd.Series
 ) -> SourceValues:
-    """handle_time, contacts_per_hour, ticket_turnaround(_business), complaint_conversion and
-    transfer_accuracy: from the period's interactions (by ``created_at``)."""
+    """handle_time, contacts_per_hour, contacts_handled, ticket_turnaround(_business),
+    resolution_time(_business), resolution_share, complaint_conversion, transfer_accuracy and the
+    rework rates: from the period's interactions (by ``created_at``)."""
     it = it[it["agent_id"].notna()]
     out = SourceValues(_agents(it, "agent_id"))
     live = it[~_flag(it["abandoned"])]
@@ -235,6 +236,7 @@ def interactions_values(
     per = hours.reindex(handled.index.astype(object))
     per.index = handled.index
     out.add("contacts_per_hour", handled / per.where(per != 0), handled)
+    out.add("contacts_handled", handled.astype(float), handled)
 
     tk = it[(it["channel"] == "email").to_numpy() & it["closed_at"].notna().to_numpy()]
     out.add(
@@ -242,6 +244,27 @@ def interactions_values(
     )
     business = clock.seconds(_calendar_of(tk["agent_id"], calendars), tk["created_at"], tk["closed_at"])
     out.add("ticket_turnaround_business", *_median_n(tk, "agent_id", business / 3600.0))
+
+    # Resolution time (I-E6): any channel, created to resolved, resolutions stamped before the
+    # contact's creation left out.
+    done = live[live["resolved_at"].notna().to_numpy()]
+    done = done[(done["resolved_at"] >= done["created_at"]).to_numpy(dtype=bool)]
+    out.add(
+        "resolution_time",
+        *_median_n(done, "agent_id", _seconds(done["created_at"], done["resolved_at"]) / 3600.0),
+    )
+    business = clock.seconds(
+        _calendar_of(done["agent_id"], calendars), done["created_at"], done["resolved_at"]
+    )
+    out.add("resolution_time_business", *_median_n(done, "agent_id", business / 3600.0))
+
+    # Resolution share (I-E5): resolved = a resolution time or the source's "resolved" flag; known =
+    # either of them said anything (the flag's "no" included) or the contact was closed.
+    has_time = live["resolved_at"].notna().to_numpy()
+    said = live["first_contact_resolved"].notna().to_numpy()
+    known = has_time | said | live["closed_at"].notna().to_numpy()
+    solved = has_time | _flag(live["first_contact_resolved"])
+    out.add("resolution_share", *_mean_n(live[known], "agent_id", solved[known], 100.0))
 
     cc = live[_flag(live["is_complaint"])]
     out.add("complaint_conversion", *_mean_n(cc, "agent_id", _flag(cc["complaint_recovered"]), 100.0))
@@ -759,4 +782,5 @@ def reference_codes() -> list[str]:
         "rating_360_customer", "rating_360_supervisor", "rating_360_peer", "rating_360_self",
         "rating_360_partner_dept", "contacts_offered", "answer_rate", "abandonment_rate",
         "average_speed_of_answer", "service_level", "sla_attainment", "reopen_rate", "reassignment_rate",
+        "contacts_handled", "resolution_share", "resolution_time", "resolution_time_business",
     ]  # fmt: skip
