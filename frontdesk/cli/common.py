@@ -30,7 +30,7 @@ workspace_option = click.option(
     help="Workspace folder (default: $FRONTDESK_WORKSPACE, else the current folder).",
 )
 
-PERIOD_HELP = "YYYY-MM, YYYY-Qn, YYYY or 'latest'."
+PERIOD_HELP = "YYYY-MM, YYYY-Qn, YYYY, YYYY-MM-DD..YYYY-MM-DD (days included) or 'latest'."
 
 
 def period_option(help: str = PERIOD_HELP, *, required: bool = False) -> Callable[[Callable], Callable]:

@@ -44,13 +44,17 @@ def run_compute(
 
 @click.command()
 @workspace_option
-@period_option("YYYY-MM, YYYY-Qn, YYYY, 'latest' or 'all' (every period with data).", required=True)
+@period_option(
+    "YYYY-MM, YYYY-Qn, YYYY, YYYY-MM-DD..YYYY-MM-DD, 'latest' or 'all' (every month with data).",
+    required=True,
+)
 @click.option("--cycle", type=click.Choice(["monthly", "quarterly", "annual"]), default=None)
 @click.option(
     "--engine", type=click.Choice(["duckdb", "spark", "postgres"]), default="duckdb", show_default=True
 )
 def compute(workspace: Path | None, period_text: str, cycle: str | None, engine: str) -> None:
-    """Compute every indicator and scorecard of a period (or 'all' months with data)."""
+    """Compute and store the scorecards of a period (or 'all' months with data): the scheme's indicators
+    for the period's cycle, scored. Every catalogue indicator, scored or not: 'frontdesk values'."""
     ws = open_ws(workspace)
     if period_text == "all":
         periods = periods_with_data(ws)

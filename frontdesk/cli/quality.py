@@ -224,6 +224,10 @@ def print_report(report: Any) -> None:
         ("outlier", f"Durations beyond median + {th.outlier_k:g} MAD (log scale, per channel)"),
         ("impossible_time", "Impossible times"),
         ("unknown_agent", "Agents with contacts but no roster entry"),
+        (
+            "implausible_customer",
+            "Customers left out of repeat contacts (more contacts within 30 days than [indicators] repeat_max_contacts)",
+        ),
     ):
         found = report.findings_of(check)
         if not found:
