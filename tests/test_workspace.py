@@ -10,7 +10,7 @@ def test_a_new_workspace_has_its_folders_settings_and_scheme(tmp_path):
     ws = init_workspace(tmp_path / "w")
     assert {p.name for p in ws.root.iterdir()} >= {"frontdesk.toml", "events", "schemes", "reports"}
     assert ws.scheme().scheme_id == "default"
-    assert ws.view_params() == {"repeat_window_us": 72 * 3_600_000_000}
+    assert ws.view_params() == {"repeat_window_us": 72 * 3_600_000_000, "repeat_max_contacts": 30}
     assert not ws.is_demo
 
 
@@ -18,10 +18,11 @@ def test_own_calendars_and_repeat_window_are_read_from_settings(tmp_path):
     ws = init_workspace(tmp_path / "w")
     settings = ws.root / "frontdesk.toml"
     text = settings.read_text().replace("repeat_window_hours = 72", "repeat_window_hours = 24")
+    text = text.replace("repeat_max_contacts = 30", "repeat_max_contacts = 200")
     text += '\n[calendars.desk]\ntimezone = "UTC"\nhours = { daily = "10:00-12:00" }\n'
     settings.write_text(text)
     ws = open_workspace(ws.root)
-    assert ws.view_params() == {"repeat_window_us": 24 * 3_600_000_000}
+    assert ws.view_params() == {"repeat_window_us": 24 * 3_600_000_000, "repeat_max_contacts": 200}
     desk = {c.calendar_id: c for c in ws.calendars()}["desk"]
     from datetime import UTC, datetime
 
@@ -58,3 +59,14 @@ def test_the_personal_data_policy_is_read_and_checked(tmp_path):
         WorkspaceError, match=r"frontdesk.toml: \[policy\] personal_data = 'hide': must be one of mask, keep"
     ):
         open_workspace(ws.root)
+
+
+@pytest.mark.parametrize("value", ["0", "2.5", "true", '"many"'])
+def test_repeat_max_contacts_must_be_a_whole_number_of_at_least_one(tmp_path, value):
+    ws = init_workspace(tmp_path / "w")
+    settings = ws.root / "frontdesk.toml"
+    settings.write_text(
+        settings.read_text().replace("repeat_max_contacts = 30", f"repeat_max_contacts = {value}")
+    )
+    with pytest.raises(WorkspaceError, match="repeat_max_contacts"):
+        open_workspace(ws.root).view_params()

@@ -30,7 +30,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from statistics import NormalDist
 from typing import Any
 
@@ -236,7 +236,9 @@ class SurveyCoverage:
 class Finding:
     """A record-level problem, with the keys of the records so a user can find them.
 
-    ``check``: duplicate_id, duplicate_contact, outlier, impossible_time or unknown_agent;
+    ``check``: duplicate_id, duplicate_contact, outlier, impossible_time, unknown_agent or
+    implausible_customer (``keys``: the customer id, ``value``: its contacts of the period,
+    ``bound``: ``repeat_max_contacts``);
     ``what``: the column, measure or rule; ``value``: the offending value (seconds; a count for
     duplicate ids and unknown agents); ``bound``: the bound it passed (outliers, duplicate window)."""
 
@@ -331,6 +333,7 @@ class QualityReport:
                 1 for c in self.coverage if c.agent_id is not None for s in c.samples if not s.reliable
             ),
             "refused_rows": sum(r.rows for r in self.refused),
+            "implausible_customers": len(self.findings_of("implausible_customer")),
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -566,6 +569,7 @@ def quality_report(
         + _outliers(engine, base, selected, th)
         + _impossible(engine, base, scope)
         + _unknown_agents(engine, base, scope)
+        + _implausible_customers(engine, base, scope, lo, hi)
     )
     ind_rows = (
         _indicator_recording(engine, indicators, period, timezone, base, selected) if indicators else []
@@ -951,6 +955,62 @@ GROUP BY agent_id ORDER BY agent_id""",
             r["q_team"],
             "agent_id",
             float(r["n"]),
+        )
+        for r in rows
+    ]
+
+
+BUSY_WINDOW_US = 30 * 86_400_000_000  # contact_outcomes' busy window: 30 days from a contact
+
+
+def repeat_max_contacts(engine: Engine) -> int:
+    """The engine's ``repeat_max_contacts`` (the workspace's ``[indicators]``, else the view's)."""
+    from frontdesk.indicators.catalog import builtin_views
+
+    declared = builtin_views()["contact_outcomes"].params
+    return int(getattr(engine, "view_params", {}).get("repeat_max_contacts", declared["repeat_max_contacts"]))
+
+
+def _implausible_customers(
+    engine: Engine, base: str, scope: str, lo: datetime, hi: datetime
+) -> list[Finding]:
+    """Customers left out of repeat matching (``contact_outcomes``): some of their contacts of the
+    period are followed, within 30 days, by more than ``repeat_max_contacts`` of their contacts.
+    One finding per customer: ``value`` its contacts of the period (in the selection), ``bound``
+    the threshold, agent and team those of most of its contacts."""
+    most = repeat_max_contacts(engine)
+    horizon = hi + timedelta(days=31)
+    rows = _rows(
+        engine,
+        f"""{base},
+later AS (
+  SELECT interaction_id, count(*) OVER (
+    PARTITION BY customer_id ORDER BY epoch_us(created_at)
+    RANGE BETWEEN CURRENT ROW AND {BUSY_WINDOW_US} FOLLOWING
+  ) AS n
+  FROM interactions
+  WHERE created_at >= {_ts(lo)} AND created_at < {_ts(horizon)}
+    AND customer_id IS NOT NULL
+),
+busy AS (
+  SELECT c.customer_id, c.agent_id, c.q_team, c.interaction_id, l.n > {most} AS busy
+  FROM c JOIN later l ON l.interaction_id = c.interaction_id
+  WHERE {scope}
+)
+SELECT customer_id, count(*) AS n, mode(agent_id) AS agent_id, mode(q_team) AS q_team
+FROM busy GROUP BY customer_id HAVING bool_or(busy)
+ORDER BY n DESC, customer_id""",
+    )
+    return [
+        Finding(
+            "implausible_customer",
+            "interactions",
+            (str(r["customer_id"]),),
+            r["agent_id"],
+            r["q_team"],
+            "customer_id",
+            float(r["n"]),
+            float(most),
         )
         for r in rows
     ]

@@ -216,6 +216,8 @@ INTERACTION_COLUMNS = [
     "complaint_recovered", "customer_id", "topic", "wait_seconds", "sla_due_at", "sla_met",
 ]  # fmt: skip
 REPEAT_WINDOW = timedelta(hours=72)  # contact_outcomes' default repeat_window_us
+REPEAT_MAX_CONTACTS = 30  # contact_outcomes' default repeat_max_contacts
+BUSY_WINDOW = timedelta(days=30)  # ... counted from the contact over this many days (inclusive)
 HORIZON = timedelta(days=31)  # how far past the period contact_outcomes looks for later contacts
 
 
@@ -325,18 +327,41 @@ def queue_values(
     return out
 
 
+def _busy(scope: pd.DataFrame, later: pd.DataFrame, max_contacts: int) -> np.ndarray:
+    """Whether more than ``max_contacts`` of ``later``'s contacts (the period's and those after
+    it) have the customer of a ``scope`` contact and a time from it to 30 days after it."""
+    codes, _ = pd.factorize(pd.concat([scope["customer_id"], later["customer_id"]], ignore_index=True))
+    mine, theirs = codes[: len(scope)].astype(np.int64), codes[len(scope) :].astype(np.int64)
+    ts, tl = _micros(scope["created_at"]), _micros(later["created_at"])
+    times = np.unique(np.concatenate([ts, tl]))
+    m = len(times) + 1
+    ranked = np.sort(theirs * m + np.searchsorted(times, tl, side="left"))
+    lo = mine * m + np.searchsorted(times, ts, side="left")
+    hi = mine * m + np.searchsorted(times, ts + BUSY_WINDOW // timedelta(microseconds=1), side="right")
+    count = np.searchsorted(ranked, hi, side="left") - np.searchsorted(ranked, lo, side="left")
+    return count > max_contacts
+
+
 def contact_outcomes_values(
-    store: EventStore, it: pd.DataFrame, hi: datetime, window: timedelta = REPEAT_WINDOW
+    store: EventStore,
+    it: pd.DataFrame,
+    hi: datetime,
+    window: timedelta = REPEAT_WINDOW,
+    max_contacts: int = REPEAT_MAX_CONTACTS,
 ) -> SourceValues:
     """first_contact_resolution: resolved contacts with no transfer, no reopening and no repeat
-    contact (the same customer on the same topic, strictly later, within ``window``)."""
+    contact (the same customer on the same topic, strictly later, within ``window``). A contact
+    whose customer has more than ``max_contacts`` contacts from it to 30 days after it (itself
+    included) is never a repeat (an implausible customer)."""
     later = _read(
         store,
         "interactions",
         ["customer_id", "topic", "created_at"],
         _in_period("created_at", hi, hi + HORIZON) & ds.field("customer_id").is_valid(),
     )
-    known = it["customer_id"].notna().to_numpy()
+    known = it["customer_id"].notna().to_numpy().copy()
+    every = pd.concat([it.loc[known, ["customer_id", "created_at"]], later], ignore_index=True)
+    known[np.flatnonzero(known)[_busy(it[known], every, max_contacts)]] = False
     scope = it[known]
     # Scope rows (the period's contacts) and candidates (every contact from the period's start to
     # the horizon) in one list ordered by customer, topic and time, candidates first at equal
@@ -721,6 +746,7 @@ def reference_values(
     agent_ids: Iterable[str] | None = None,
     calendars: Mapping[str, Calendar] | None = None,
     repeat_window: timedelta = REPEAT_WINDOW,
+    repeat_max_contacts: int = REPEAT_MAX_CONTACTS,
     short_abandon: float = SHORT_ABANDON_SECONDS,
     service_level: float = SERVICE_LEVEL_SECONDS,
 ) -> pd.DataFrame:
@@ -735,7 +761,7 @@ def reference_values(
     sources = [
         interactions_values(it, hours, clock, cal_of),
         queue_values(it, short_abandon, service_level),
-        contact_outcomes_values(store, it, hi, repeat_window),
+        contact_outcomes_values(store, it, hi, repeat_window, repeat_max_contacts),
         response_values(response_episodes(store, it, agent_messages(store), lo, hi), clock, cal_of),
         SourceValues(work_agents),
         surveys_values(store, lo, hi),

@@ -78,7 +78,7 @@ __all__ = ["DERIVED_FOLDER", "HORIZON_DAYS", "SPECS", "DerivedSpec", "folder", "
 # its files do not import each other.
 Connect = Callable[..., Any]
 
-VERSION = 1  # bump when the stored layout or the build's SQL changes
+VERSION = 2  # bump when the stored layout or the build's SQL changes
 
 # Business seconds stored with the rows, by (start, end) column pair: computed with the built-in
 # calendars and the default calendar, the way the compiler would (compiler.business_subquery).

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pyarrow as pa
@@ -18,6 +19,9 @@ from frontdesk.ingest.mapping import Mapping, TableMapping
 from frontdesk.store import tables as T
 
 ROW = "__row"
+# How far past the import a partition time may be (clocks and time zones a little off) before the
+# row is taken for one dated in the future (a survey dated next week), by the impossible-times policy.
+FUTURE_TOLERANCE = timedelta(days=1)
 
 ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("interactions", "channel"): T.CHANNELS,
@@ -173,8 +177,12 @@ def check_columns(tm: TableMapping, header: list[str], label: str) -> None:
                 )
 
 
-def convert(tm: TableMapping, mapping: Mapping, raw: pa.Table, label: str) -> Converted:
-    """Map, parse and check the rows of ``raw`` (text columns and ``__row``) for ``tm.table``."""
+def convert(
+    tm: TableMapping, mapping: Mapping, raw: pa.Table, label: str, now: datetime | None = None
+) -> Converted:
+    """Map, parse and check the rows of ``raw`` (text columns and ``__row``) for ``tm.table``.
+    ``now``: the import time (default: the clock), which partition times may pass by at most
+    ``FUTURE_TOLERANCE``."""
     spec = T.TABLES[tm.table]
     n = raw.num_rows
     rows = np.asarray(raw.column(ROW).to_numpy())
@@ -321,6 +329,25 @@ def convert(tm: TableMapping, mapping: Mapping, raw: pa.Table, label: str) -> Co
             ("time_order", {"earlier_column": shown_a, "earlier": earlier}),
         )
         refused, typed[later] = _apply(policy, wrong, refused, typed[later])
+    if spec.partition_time:
+        # A row dated after its import (beyond the tolerance) is impossible. Its partition time
+        # cannot be emptied (the row needs it to be stored), so ``clear`` refuses such a row.
+        name = spec.partition_time
+        latest = (now or datetime.now(UTC)) + FUTURE_TOLERANCE
+        ahead = pc.fill_null(pc.greater(typed[name], pa.scalar(latest, typed[name].type)), False)
+        ahead = np.asarray(ahead.to_numpy(zero_copy_only=False), dtype=bool) & ~unreadable
+        if ahead.any():
+            shown_latest = latest.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            action = "refused" if policy == "clear" else _action(policy)
+            report(
+                ahead,
+                shown.get(name, name),
+                raw_text.get(name, typed[name]),
+                f"not after {shown_latest} (the import time plus {FUTURE_TOLERANCE.days} day)",
+                action,
+                ("future", {"latest": shown_latest}),
+            )
+            refused = refused | ahead if action == "refused" else refused
     for name in NON_NEGATIVE.get(tm.table, ()):
         neg = np.asarray(
             pc.fill_null(pc.less(typed[name], 0), False).to_numpy(zero_copy_only=False), dtype=bool

@@ -14,6 +14,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "enum": ("allowed",),
     "required": ("table", "field"),
     "time_order": ("earlier_column", "earlier"),
+    "future": ("latest",),  # latest: the import time plus the tolerance, "YYYY-MM-DD HH:MM UTC"
     "negative": (),
     "above_scale": (),
     "cell_count": ("expected", "found"),

@@ -78,7 +78,8 @@ class Workspace:
         return list(cals.values())
 
     def view_params(self) -> dict[str, Any]:
-        """Parameters of the derived views, from ``[indicators]``: ``repeat_window_hours``."""
+        """Parameters of the derived views, from ``[indicators]``: ``repeat_window_hours`` and
+        ``repeat_max_contacts``."""
         ind = self.settings.get("indicators") or {}
         out: dict[str, Any] = {}
         if "repeat_window_hours" in ind:
@@ -88,6 +89,13 @@ class Workspace:
                     f"{self.root / SETTINGS_FILE}: [indicators] repeat_window_hours must be between 0 and 744"
                 )
             out["repeat_window_us"] = int(hours * 3_600_000_000)
+        if "repeat_max_contacts" in ind:
+            most = ind["repeat_max_contacts"]
+            if isinstance(most, bool) or not isinstance(most, int) or most < 1:
+                raise WorkspaceError(
+                    f"{self.root / SETTINGS_FILE}: [indicators] repeat_max_contacts must be a whole number of at least 1"
+                )
+            out["repeat_max_contacts"] = most
         return out
 
     def store(self) -> EventStore:
@@ -124,7 +132,10 @@ def _settings_text(name: str, timezone: str, demo: bool) -> str:
         "[indicators]\n"
         "# A contact is not resolved at first contact when the same customer comes back on the\n"
         "# same topic within this many hours.\n"
-        "repeat_window_hours = 72\n\n"
+        "repeat_window_hours = 72\n"
+        "# A customer with more than this many contacts within 30 days of a contact (a shared or\n"
+        "# system account) is left out of repeat matching for that contact.\n"
+        "repeat_max_contacts = 30\n\n"
         "# Working calendars for business-time indicators; teams name one in teams.calendar_id.\n"
         "# Built in: cn-mainland (09:00-18:00 on Chinese working days), cn-service (08:00-21:00\n"
         "# every day but public holidays), 24x7. Your own, for example:\n"

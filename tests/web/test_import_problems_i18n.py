@@ -136,6 +136,7 @@ def test_every_code_of_the_ingest_package_has_a_chinese_message():
         "type": {"kind": "duration"}, "enum": {"allowed": "a, b"}, "required": {"table": "t", "field": "f"},
         "time_order": {"earlier_column": "Opened", "earlier": "created_at"}, "negative": {}, "above_scale": {},
         "cell_count": {"expected": "5", "found": "6"}, "extra_cells": {"width": "5"}, "duplicate": {"later_row": "9"},
+        "future": {"latest": "2026-10-06 12:00 UTC"},
     }  # fmt: skip
     with translation.override("zh-hans"):
         for code in CODES:

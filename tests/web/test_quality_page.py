@@ -230,3 +230,13 @@ def test_rows_refused_by_the_periods_imports_are_listed_per_agent(world, setting
     assert client.login(username="director", password=PASSWORD)
     zh = visible_text(client.get(f"/quality/?period={month}").content)
     assert "导入时被拒收的行" in zh and "拒收行数" in zh
+
+
+def test_an_implausible_customer_is_named_and_counted_in_both_languages():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert str(quality_view.CHECKS["implausible_customer"]).startswith("Implausible customer")
+        assert quality_view._value_text("implausible_customer", 60.0) == "60 contacts"
+    with translation.override("zh-hans"):
+        assert re.search(r"[\u4e00-\u9fff]", str(quality_view.CHECKS["implausible_customer"]))

@@ -27,6 +27,7 @@ TEMPLATES = {
     "enum": gettext_lazy("one of %(allowed)s"),
     "required": gettext_lazy("a value is required (%(table)s.%(field)s)"),
     "time_order": gettext_lazy("not before %(earlier_column)s (%(earlier)s)"),
+    "future": gettext_lazy("not after %(latest)s (the import time plus 1 day)"),
     "negative": gettext_lazy("not negative"),
     "above_scale": gettext_lazy("not above scale_max"),
     "cell_count": gettext_lazy("expected %(expected)s cells, found %(found)s"),

@@ -51,6 +51,9 @@ CHECKS = {
     "outlier": pgettext_lazy("data quality", "Outlier"),
     "impossible_time": pgettext_lazy("data quality", "Impossible time"),
     "unknown_agent": pgettext_lazy("data quality", "Agent not on the roster"),
+    "implausible_customer": pgettext_lazy(
+        "data quality", "Implausible customer, left out of repeat contacts"
+    ),
 }
 MEASURES = {
     "handle_seconds": pgettext_lazy("data quality", "Handling time"),
@@ -201,7 +204,7 @@ def _value_text(check: str, value: float | None) -> str:
         return "—"
     if check == "duplicate_id":
         return f"×{int(value)}"
-    if check == "unknown_agent":
+    if check in ("unknown_agent", "implausible_customer"):
         return ngettext("%(n)d contact", "%(n)d contacts", int(value)) % {"n": int(value)}
     return _seconds(value)
 
@@ -297,7 +300,13 @@ def _report_context(request: HttpRequest, report: QualityReport, teams: list[Tea
             team=team_name(f.team_id),
             what=str(MEASURES.get(f.what) or RULES.get(f.what) or f.what),
             value=_value_text(f.check, f.value),
-            bound=_seconds(f.bound) if f.bound is not None else "—",
+            bound=(
+                "—"
+                if f.bound is None
+                else _value_text(f.check, f.bound)
+                if f.check == "implausible_customer"
+                else _seconds(f.bound)
+            ),
         )
         for f in page.object_list
     ]

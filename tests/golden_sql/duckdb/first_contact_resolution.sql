@@ -16,8 +16,20 @@ FROM (WITH scope AS (SELECT *
       created_at
     FROM interactions
     WHERE created_at >= CAST('2026-09-30 16:00:00+00:00' AS TIMESTAMPTZ) AND created_at < CAST('2026-12-01 16:00:00+00:00' AS TIMESTAMPTZ) AND NOT customer_id IS NULL),
-  repeats AS (SELECT s.interaction_id
+  busy AS (SELECT interaction_id
+    FROM (SELECT interaction_id,
+        COUNT(*) OVER (PARTITION BY customer_id ORDER BY EPOCH_US(created_at) RANGE BETWEEN CURRENT ROW AND 2592000000000 FOLLOWING) AS next_30_days
+      FROM later) AS c
+    WHERE next_30_days > 30),
+  matched AS (SELECT s.interaction_id,
+      s.customer_id,
+      s.topic,
+      s.created_at
     FROM scope AS s
+    LEFT JOIN busy AS b ON b.interaction_id = s.interaction_id
+    WHERE NOT s.customer_id IS NULL AND b.interaction_id IS NULL),
+  repeats AS (SELECT s.interaction_id
+    FROM matched AS s
     JOIN later AS r ON r.customer_id = s.customer_id AND COALESCE(r.topic, '') = COALESCE(s.topic, '') AND r.created_at > s.created_at AND EPOCH_US(r.created_at) - EPOCH_US(s.created_at) <= 259200000000
     GROUP BY s.interaction_id)
   SELECT s.*,

@@ -12,8 +12,20 @@ later AS (SELECT interaction_id,
     created_at
   FROM interactions
   WHERE created_at >= CAST('2026-09-30 16:00:00+00:00' AS TIMESTAMP_LTZ) AND created_at < CAST('2026-12-01 16:00:00+00:00' AS TIMESTAMP_LTZ) AND NOT customer_id IS NULL),
-repeats AS (SELECT s.interaction_id
+busy AS (SELECT interaction_id
+  FROM (SELECT interaction_id,
+      COUNT(*) OVER (PARTITION BY customer_id ORDER BY UNIX_MICROS(created_at) NULLS LAST RANGE BETWEEN CURRENT ROW AND 2592000000000 FOLLOWING) AS next_30_days
+    FROM later) AS c
+  WHERE next_30_days > 30),
+matched AS (SELECT s.interaction_id,
+    s.customer_id,
+    s.topic,
+    s.created_at
   FROM scope AS s
+  LEFT JOIN busy AS b ON b.interaction_id = s.interaction_id
+  WHERE NOT s.customer_id IS NULL AND b.interaction_id IS NULL),
+repeats AS (SELECT s.interaction_id
+  FROM matched AS s
   JOIN later AS r ON r.customer_id = s.customer_id AND COALESCE(r.topic, '') = COALESCE(s.topic, '') AND r.created_at > s.created_at AND UNIX_MICROS(r.created_at) - UNIX_MICROS(s.created_at) <= 259200000000
   GROUP BY s.interaction_id)
 SELECT agent_id AS agent_id,
