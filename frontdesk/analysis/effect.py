@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
 from statistics import NormalDist
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -96,6 +96,14 @@ class _Worded:
 
     def reading(self, lang: str = "en") -> str:
         return self.wording.text(lang) if self.wording is not None else ""
+
+    # Keys the JSON adds after the reading (e.g. the interval method, when it is not a field).
+    json_extra: ClassVar[dict[str, Any]] = {}
+
+    def to_json(self) -> dict[str, Any]:
+        """Every field rounded, the wording as its reading in both languages, then ``json_extra``."""
+        fields = {k: _r(v) for k, v in self.__dict__.items() if k != "wording"}
+        return fields | {"reading": _said(self.wording)} | self.json_extra
 
 
 # --- intervals -------------------------------------------------------------------------------
@@ -168,11 +176,6 @@ class Correlation(_Worded):
     verdict: str
     wording: Reading | None = None
     interval: str = "fisher_z"
-
-    def to_json(self) -> dict[str, Any]:
-        return {k: _r(v) for k, v in self.__dict__.items() if k != "wording"} | {
-            "reading": _said(self.wording)
-        }
 
 
 @dataclass(frozen=True)
@@ -426,11 +429,6 @@ class Change(_Worded):
     wording: Reading | None = None
     interval: str = "bootstrap_agents"
 
-    def to_json(self) -> dict[str, Any]:
-        return {k: _r(v) for k, v in self.__dict__.items() if k != "wording"} | {
-            "reading": _said(self.wording)
-        }
-
 
 @dataclass(frozen=True)
 class BeforeAfter:
@@ -582,11 +580,7 @@ class GroupStat(_Worded):
     z: float | None = None
     wording: Reading | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {k: _r(v) for k, v in self.__dict__.items() if k != "wording"} | {
-            "reading": _said(self.wording),
-            "interval": "stratified_bootstrap_agents",
-        }
+    json_extra: ClassVar[dict[str, Any]] = {"interval": "stratified_bootstrap_agents"}
 
 
 @dataclass(frozen=True)
@@ -1024,11 +1018,7 @@ class AcceptanceRow(_Worded):
     flagged: bool
     wording: Reading | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {k: _r(v) for k, v in self.__dict__.items() if k != "wording"} | {
-            "reading": _said(self.wording),
-            "interval": "wilson",
-        }
+    json_extra: ClassVar[dict[str, Any]] = {"interval": "wilson"}
 
 
 def acceptance(counts: Iterable[AppealCounts]) -> tuple[AcceptanceRow, ...]:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from frontdesk.cli.common import BadInput, progress, workspace_option
+from frontdesk.cli.common import BadInput, Command, progress, workspace_option
 from frontdesk.usecases.workspace import resolve_root
 
 
-@click.command()
+@click.command(cls=Command)
 @workspace_option
 @click.option(
     "--interactions", default=1_000_000, show_default=True, type=click.IntRange(1_000, 2_000_000_000),

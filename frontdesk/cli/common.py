@@ -50,15 +50,23 @@ class BadInput(click.ClickException):
         click.echo(f"frontdesk: error: {self.message}", err=True)
 
 
-class Group(click.Group):
-    """A command group whose commands' ``InputError`` (from the use cases) exits as
-    :class:`BadInput`: one line, status 2."""
+class Command(click.Command):
+    """A command whose ``InputError`` (from the use cases) exits as :class:`BadInput`: one line,
+    status 2. Every ``frontdesk`` command is one (``@click.command(cls=Command)``, or a
+    :class:`Group`'s ``.command()``), whichever group it is registered on."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except InputError as e:
             raise BadInput(str(e)) from None
+
+
+class Group(click.Group):
+    """A command group whose commands are :class:`Command` (and subgroups :class:`Group`)."""
+
+    command_class = Command
+    group_class = type  # subgroups made with .group() are of this class too
 
 
 def open_ws(workspace: Path | None) -> Workspace:
@@ -73,10 +81,7 @@ def resolve_period(
     ws: Workspace, text: str, db: ResultsDatabase | None = None, cycle: str | None = None
 ) -> Period:
     """``--period`` as a period (``latest``: the newest computed, else the newest month with data)."""
-    try:
-        return stored.resolve_period(ws, text, db, cycle)
-    except InputError as e:
-        raise BadInput(str(e)) from None
+    return stored.resolve_period(ws, text, db, cycle)
 
 
 def stored_scorecards(
@@ -84,10 +89,7 @@ def stored_scorecards(
 ) -> tuple[Workspace, ResultsDatabase, Period, list[Scorecard]]:
     """The workspace, its database, the period and its stored scorecards (exit 2 when none)."""
     ws = open_ws(workspace)
-    try:
-        db, period, cards = stored.stored_scorecards(ws, period_text, cycle)
-    except InputError as e:
-        raise BadInput(str(e)) from None
+    db, period, cards = stored.stored_scorecards(ws, period_text, cycle)
     return ws, db, period, cards
 
 

@@ -12,6 +12,7 @@ import click
 
 from frontdesk.cli.common import (
     BadInput,
+    Command,
     open_ws,
     period_option,
     progress,
@@ -42,7 +43,7 @@ def run_compute(
     return out
 
 
-@click.command()
+@click.command(cls=Command)
 @workspace_option
 @period_option(
     "YYYY-MM, YYYY-Qn, YYYY, YYYY-MM-DD..YYYY-MM-DD, 'latest' or 'all' (every month with data).",
@@ -73,7 +74,7 @@ def _fmt(v: float | None, digits: int = 1) -> str:
     return "—" if v is None else f"{v:,.{digits}f}"
 
 
-@click.command()
+@click.command(cls=Command)
 @workspace_option
 @period_option()
 @click.option("--cycle", type=click.Choice(["monthly", "quarterly", "annual"]), default=None)
@@ -138,7 +139,7 @@ def print_table(cards: list[Scorecard], codes: list[str], title: str, limit: int
     Console(width=max(120, 48 + 9 * len(codes))).print(t)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def indicators(fmt: str) -> None:
     """List the indicator catalogue."""
@@ -157,7 +158,7 @@ def indicators(fmt: str) -> None:
     Console(width=160).print(t)
 
 
-@click.command()
+@click.command(cls=Command)
 @workspace_option
 @period_option("YYYY-MM, YYYY-Qn, YYYY, YYYY-MM-DD..YYYY-MM-DD (days included) or 'latest'.")
 @click.option(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from frontdesk.cli.common import BadInput, period_option, stored_scorecards, workspace_option
+from frontdesk.cli.common import BadInput, Command, period_option, stored_scorecards, workspace_option
 from frontdesk.indicators.periods import parse_period
 from frontdesk.usecases.evaluation import EvaluationUnavailable, build_report
 
@@ -23,7 +23,7 @@ def register(main: click.Group) -> None:
 
 
 def _evaluate_command() -> click.Command:
-    @click.command("evaluate")
+    @click.command("evaluate", cls=Command)
     @workspace_option
     @period_option("The period to evaluate: YYYY-MM, YYYY-Qn, YYYY or 'latest' (newest computed).")
     @click.option(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from frontdesk.cli.common import BadInput, open_ws, progress, workspace_option
+from frontdesk.cli.common import BadInput, Command, Group, open_ws, progress, workspace_option
 from frontdesk.store.tables import TABLES
 
 
@@ -23,7 +23,7 @@ def register(main: click.Group) -> None:
 def _preset_group() -> click.Group:
     from frontdesk.ingest import IngestError, preset_names, preset_text
 
-    @click.group("preset")
+    @click.group("preset", cls=Group)
     def preset() -> None:
         """The built-in mappings (docs/importing.md, "Presets")."""
 
@@ -46,7 +46,7 @@ def _preset_group() -> click.Group:
 
 
 def _import_command() -> click.Command:
-    @click.command("import")
+    @click.command("import", cls=Command)
     @workspace_option
     @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
     @click.option(
@@ -144,7 +144,7 @@ def _import_command() -> click.Command:
 
 
 def _imports_command() -> click.Command:
-    @click.command("imports")
+    @click.command("imports", cls=Command)
     @workspace_option
     @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
     def imports(workspace: Path | None, fmt: str) -> None:

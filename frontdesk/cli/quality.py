@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from frontdesk.cli.common import BadInput, open_ws, period_option, resolve_period, workspace_option
+from frontdesk.cli.common import BadInput, Command, open_ws, period_option, resolve_period, workspace_option
 
 TABLE_ROWS = 20  # findings printed per kind in the table format; --format json lists them all
 
@@ -24,7 +24,7 @@ def register(main: click.Group) -> None:
 
 
 def _quality_command() -> click.Command:
-    @click.command("quality")
+    @click.command("quality", cls=Command)
     @workspace_option
     @period_option()
     @click.option(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from frontdesk.cli.common import BadInput, period_option, stored_scorecards, workspace_option
+from frontdesk.cli.common import BadInput, Command, period_option, stored_scorecards, workspace_option
 
 
 def register(main: click.Group) -> None:
@@ -19,7 +19,7 @@ def register(main: click.Group) -> None:
     main.add_command(report)
 
 
-@click.command()
+@click.command(cls=Command)
 @workspace_option
 @period_option()
 @click.option("--cycle", type=click.Choice(["monthly", "quarterly", "annual"]), default=None)

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from frontdesk.cli.common import BadInput, period_option, stored_scorecards, workspace_option
+from frontdesk.cli.common import BadInput, Command, period_option, stored_scorecards, workspace_option
 from frontdesk.scoring.scorecard import Scorecard
 
 FORMATS = click.Choice(["table", "json"])
@@ -92,7 +92,7 @@ def _num(v: float | None, digits: int = 1) -> str:
 
 
 def _bonus_command() -> click.Command:
-    @click.command("bonus")
+    @click.command("bonus", cls=Command)
     @workspace_option
     @period_option()
     @click.option(
@@ -157,7 +157,7 @@ def _bonus_command() -> click.Command:
 
 
 def _promotions_command() -> click.Command:
-    @click.command("promotions")
+    @click.command("promotions", cls=Command)
     @workspace_option
     @period_option()
     @click.option("--cycle", type=CYCLES, default=None)
@@ -203,7 +203,7 @@ def _promotions_command() -> click.Command:
 
 
 def _stars_command() -> click.Command:
-    @click.command("stars")
+    @click.command("stars", cls=Command)
     @workspace_option
     @period_option()
     @click.option("--cycle", type=CYCLES, default=None)
@@ -237,7 +237,7 @@ def _stars_command() -> click.Command:
 
 
 def _plans_command() -> click.Command:
-    @click.command("plans")
+    @click.command("plans", cls=Command)
     @workspace_option
     @period_option()
     @click.option("--cycle", type=CYCLES, default=None)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from frontdesk.cli.common import BadInput, open_ws, period_option, resolve_period, workspace_option
+from frontdesk.cli.common import BadInput, Command, open_ws, period_option, resolve_period, workspace_option
 
 
 def register(main: click.Group) -> None:
@@ -21,7 +21,7 @@ def register(main: click.Group) -> None:
 
 def _review_command() -> click.Command:
 
-    @click.command("review")
+    @click.command("review", cls=Command)
     @workspace_option
     @period_option(
         "The quarter to review, YYYY-Qn (a month or a year also works); 'latest' = the quarter "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from frontdesk.cli.common import open_ws, workspace_option
+from frontdesk.cli.common import Group, open_ws, workspace_option
 from frontdesk.usecases.roster import DEFAULT_TEAM, infer_roster
 
 SHOWN = 10  # ids listed per line; the counts cover them all
@@ -30,7 +30,7 @@ def _ids(ids: list[str]) -> str:
 
 
 def _roster_group() -> click.Group:
-    @click.group("roster")
+    @click.group("roster", cls=Group)
     def roster() -> None:
         """The roster of agents and teams that scorecards are computed for."""
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from frontdesk.cli.common import BadInput, open_ws, period_option, workspace_option
+from frontdesk.cli.common import BadInput, Group, open_ws, period_option, workspace_option
 from frontdesk.indicators.catalog import builtin_catalog
 from frontdesk.scoring.scheme import SchemeError, load_scheme
 
 
-@click.group()
+@click.group(cls=Group)
 def scheme() -> None:
     """Show, validate, compare and calibrate appraisal schemes."""
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from frontdesk.cli.common import BadInput, open_ws, period_option, workspace_option
+from frontdesk.cli.common import BadInput, Group, open_ws, period_option, workspace_option
 
 FORMATS = click.Choice(["jsonl", "table"])
 
@@ -59,7 +59,7 @@ def _models(folder: Path | None) -> dict:
         raise _bad(str(e)) from None
 
 
-@click.group()
+@click.group(cls=Group)
 def text() -> None:
     """Transcript analytics: script compliance, sentiment, predicted satisfaction, PII masking."""
 

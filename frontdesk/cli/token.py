@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from frontdesk.cli.common import BadInput, open_ws, workspace_option
+from frontdesk.cli.common import BadInput, Group, open_ws, workspace_option
 from frontdesk.usecases.database import open_database
 
 
@@ -19,7 +19,7 @@ def register(main: click.Group) -> None:
 
 
 def _token_group() -> click.Group:
-    @click.group("token")
+    @click.group("token", cls=Group)
     def token() -> None:
         """API tokens (``Authorization: Bearer …`` on ``/api/``)."""
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from frontdesk.cli.common import open_ws, progress, workspace_option
+from frontdesk.cli.common import Command, open_ws, progress, workspace_option
 from frontdesk.cli.compute import print_table, run_compute
 from frontdesk.usecases import demo as demo_case
 from frontdesk.usecases.compute import apply_transcripts
@@ -17,7 +17,7 @@ from frontdesk.usecases.scorecards import periods_with_data
 from frontdesk.usecases.workspace import Workspace, init_workspace, resolve_root
 
 
-@click.command()
+@click.command(cls=Command)
 @workspace_option
 @click.option("--timezone", default="Asia/Shanghai", show_default=True, help="Time zone periods are cut in.")
 def init(workspace: Path | None, timezone: str) -> None:
@@ -35,7 +35,7 @@ def _generate(ws: Workspace, agents: int, months: int, start: str | None, seed: 
     click.echo(f"generated {', '.join(summary.periods)}: {counts}")
 
 
-@click.command()
+@click.command(cls=Command)
 @workspace_option
 @click.option("--agents", default=60, show_default=True, type=click.IntRange(1, 100_000))
 @click.option("--months", default=3, show_default=True, type=click.IntRange(1, 60))
@@ -53,7 +53,7 @@ def _serve(ws: Workspace, host: str, port: int) -> None:
     serve_web(host=host, port=port)
 
 
-@click.command()
+@click.command(cls=Command)
 @workspace_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -64,7 +64,7 @@ def serve(workspace: Path | None, host: str, port: int) -> None:
     _serve(ws, host, port)
 
 
-@click.command()
+@click.command(cls=Command)
 @workspace_option
 @click.option("--agents", default=60, show_default=True, type=click.IntRange(2, 5000))
 @click.option("--months", default=3, show_default=True, type=click.IntRange(1, 24))

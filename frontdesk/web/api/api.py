@@ -82,11 +82,6 @@ REFUSED = {401: Error, 404: Error}
 MAX_PAGE = 1_000_000  # keeps OFFSET within every engine's integer range
 
 
-def _scorecards_json(period: str, cycle: str, cards: list[Scorecard], state: str | None) -> dict[str, Any]:
-    # The use case's builder, so ``scorecards --format json`` and the API cannot drift apart.
-    return scorecards_json(period, cycle, cards, state)
-
-
 def _as_is(request: HttpRequest, data: Any) -> HttpResponse:
     """``data`` rendered without passing through the response schema, so numbers and key order stay
     exactly those of the command line's JSON (the schema documents the shape)."""
@@ -138,7 +133,7 @@ def list_scorecards(
     --format json`; `period=latest` is the newest period whose results the caller may see."""
     run = _visible_run(request, period, cycle)
     cards = _visible_cards(request, run)
-    return _as_is(request, _scorecards_json(run.cycle.period, run.cycle.kind, cards, run.cycle.state))
+    return _as_is(request, scorecards_json(run.cycle.period, run.cycle.kind, cards, run.cycle.state))
 
 
 @api.get("/scorecards/{agent_id}", response={200: ScorecardOut, 400: Error, **REFUSED}, tags=["scorecards"])
