@@ -117,6 +117,18 @@ def test_the_quality_report_lists_the_customer_and_its_contacts(tmp_path):
     ]
     assert report.summary()["implausible_customers"] == 1
     assert report.to_json()["findings"][-1]["keys"] == ["K-BUSY"]
+    # The value is the count the rule compares with the bound (contacts within 30 days), not the
+    # contacts that happen to fall in the period: 20 in its last days and 20 after it make 40.
+    late = PERIOD.utc_bounds(TZ)[1] - timedelta(hours=41)
+    spanning = [_contact(f"S{i:03d}", "A2", "K-SPAN", late + timedelta(hours=2 * i)) for i in range(40)]
+    store.write("interactions", pa.Table.from_pylist(spanning, schema=TABLES["interactions"].schema))
+    engine = DuckDBEngine(store)
+    try:
+        report = quality_report(engine, PERIOD, TZ)
+    finally:
+        engine.close()
+    span = [f for f in report.findings_of("implausible_customer") if f.keys == ("K-SPAN",)]
+    assert [(f.value, f.bound) for f in span] == [(40.0, 30.0)]
     assert "A1" not in report.agent_flags()  # a note on the data, not a flag on the agent's card
 
 

@@ -237,8 +237,8 @@ class Finding:
     """A record-level problem, with the keys of the records so a user can find them.
 
     ``check``: duplicate_id, duplicate_contact, outlier, impossible_time, unknown_agent or
-    implausible_customer (``keys``: the customer id, ``value``: its contacts of the period,
-    ``bound``: ``repeat_max_contacts``);
+    implausible_customer (``keys``: the customer id, ``value``: its most contacts within 30 days
+    from one of its contacts of the period, ``bound``: ``repeat_max_contacts``);
     ``what``: the column, measure or rule; ``value``: the offending value (seconds; a count for
     duplicate ids and unknown agents); ``bound``: the bound it passed (outliers, duplicate window)."""
 
@@ -976,8 +976,9 @@ def _implausible_customers(
 ) -> list[Finding]:
     """Customers left out of repeat matching (``contact_outcomes``): some of their contacts of the
     period are followed, within 30 days, by more than ``repeat_max_contacts`` of their contacts.
-    One finding per customer: ``value`` its contacts of the period (in the selection), ``bound``
-    the threshold, agent and team those of most of its contacts."""
+    One finding per customer: ``value`` its most contacts within 30 days from one of its contacts
+    of the period (in the selection: the count the rule compares), ``bound`` the threshold, agent
+    and team those of most of its contacts of the period."""
     most = repeat_max_contacts(engine)
     horizon = hi + timedelta(days=31)
     rows = _rows(
@@ -993,12 +994,12 @@ later AS (
     AND customer_id IS NOT NULL
 ),
 busy AS (
-  SELECT c.customer_id, c.agent_id, c.q_team, c.interaction_id, l.n > {most} AS busy
+  SELECT c.customer_id, c.agent_id, c.q_team, l.n
   FROM c JOIN later l ON l.interaction_id = c.interaction_id
   WHERE {scope}
 )
-SELECT customer_id, count(*) AS n, mode(agent_id) AS agent_id, mode(q_team) AS q_team
-FROM busy GROUP BY customer_id HAVING bool_or(busy)
+SELECT customer_id, max(n) AS n, mode(agent_id) AS agent_id, mode(q_team) AS q_team
+FROM busy GROUP BY customer_id HAVING max(n) > {most}
 ORDER BY n DESC, customer_id""",
     )
     return [

@@ -115,7 +115,10 @@ class ImportReport:
                 lines.append(f"  refused rows by agent: {shown}")
             if t.unknown_agents:
                 shown = ", ".join(t.unknown_agents[:10]) + (" …" if len(t.unknown_agents) > 10 else "")
-                lines.append(f"  {len(t.unknown_agents):,} agents not in the roster (agents table): {shown}")
+                lines.append(
+                    f"  {len(t.unknown_agents):,} agents not in the roster (agents table): {shown}; "
+                    "they get no scorecard until the roster is imported or 'frontdesk roster infer' adds them"
+                )
         return lines
 
     def text(self) -> str:

@@ -89,6 +89,8 @@ def test_upload_preview_commit_quarantine_undo(workspace):
     assert interactions(workspace) == {"fd-2001", "fd-2002", "fd-2003"}
     page = c.get(r["Location"]).content.decode()
     assert batch_id in page and "imp-director" in page
+    # No roster yet: the agents of both tables are unknown, and the page says once what to do.
+    assert page.count("frontdesk roster infer") == 1
     listing = c.get("/imports/").content.decode()
     assert batch_id in listing and "freshdesk_tickets.csv" in listing
 
