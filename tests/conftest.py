@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,25 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# The real public data sets (../shared/datasets beside the checkout; never copied into the repo).
+DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+SERVICENOW_LOG = DATASETS / "uci-incident-log" / "incident_event_log.zip"
+
+
+@pytest.fixture(scope="session")
+def servicenow_imported(tmp_path_factory):
+    """The UCI ServiceNow incident log imported once with the ``servicenow`` preset: (store,
+    report). Shared read-only by the tests that compare it with pandas; skipped without the log."""
+    if not SERVICENOW_LOG.exists():
+        pytest.skip(f"dataset not found at {SERVICENOW_LOG}")
+    from frontdesk.ingest import import_files, load_preset
+    from frontdesk.store.eventstore import EventStore
+
+    root = tmp_path_factory.mktemp("servicenow")
+    store = EventStore(root / "events")
+    return store, import_files(store, [SERVICENOW_LOG], load_preset("servicenow"), root / "imports")
 
 
 @pytest.fixture(scope="module")

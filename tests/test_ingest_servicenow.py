@@ -4,30 +4,21 @@ per-assignee figures match a computation on the raw CSV written independently wi
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import SERVICENOW_LOG
 
-from frontdesk.ingest import import_files, load_preset
 from frontdesk.store.eventstore import EventStore
 
-LOG = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "datasets"
-    / "uci-incident-log"
-    / "incident_event_log.zip"
-)
+LOG = SERVICENOW_LOG
 pytestmark = pytest.mark.skipif(not LOG.exists(), reason=f"dataset not found at {LOG}")
 pd = pytest.importorskip("pandas")
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory):
-    root = tmp_path_factory.mktemp("sn")
-    store = EventStore(root / "events")
-    report = import_files(store, [LOG], load_preset("servicenow"), root / "imports")
+def imported(servicenow_imported):
+    store, report = servicenow_imported
     return store, report
 
 

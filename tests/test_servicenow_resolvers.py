@@ -11,23 +11,16 @@ read as UTC (the preset's ``timezone``); nothing maps ``abandoned``, so no incid
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 import pytest
+from conftest import SERVICENOW_LOG
 
 from frontdesk.indicators.catalog import builtin_catalog
 from frontdesk.indicators.engines import DuckDBEngine
 from frontdesk.indicators.periods import parse_period
-from frontdesk.ingest import import_files, load_preset
-from frontdesk.store.eventstore import EventStore
+from frontdesk.ingest import load_preset
 
-LOG = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "datasets"
-    / "uci-incident-log"
-    / "incident_event_log.zip"
-)
+LOG = SERVICENOW_LOG
 pytestmark = pytest.mark.skipif(not LOG.exists(), reason=f"dataset not found at {LOG}")
 pd = pytest.importorskip("pandas")
 CODES = ("contacts_handled", "reopen_rate", "reassignment_rate", "resolution_time", "sla_attainment")
@@ -49,11 +42,9 @@ def whole_log(raw) -> str:
 
 
 @pytest.fixture(scope="module")
-def measured(tmp_path_factory, whole_log):
+def measured(servicenow_imported, whole_log):
     assert load_preset("servicenow").timezone == "UTC"
-    root = tmp_path_factory.mktemp("sn-resolvers")
-    store = EventStore(root / "events")
-    report = import_files(store, [LOG], load_preset("servicenow"), root / "imports")
+    store, report = servicenow_imported
     assert report.state == "committed"
     engine = DuckDBEngine(store)
     try:

@@ -5,33 +5,23 @@ computation on the raw CSV, per assignee (incidents as their last update shows t
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 import pytest
+from conftest import SERVICENOW_LOG
 
 from frontdesk.indicators.catalog import builtin_catalog
 from frontdesk.indicators.engines import DuckDBEngine
 from frontdesk.indicators.periods import parse_period
-from frontdesk.ingest import import_files, load_preset
-from frontdesk.store.eventstore import EventStore
 
-LOG = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "datasets"
-    / "uci-incident-log"
-    / "incident_event_log.zip"
-)
+LOG = SERVICENOW_LOG
 pytestmark = pytest.mark.skipif(not LOG.exists(), reason=f"dataset not found at {LOG}")
 pd = pytest.importorskip("pandas")
 CODES = ("sla_attainment", "reopen_rate", "reassignment_rate")
 
 
 @pytest.fixture(scope="module")
-def measured(tmp_path_factory):
-    root = tmp_path_factory.mktemp("sn-sla")
-    store = EventStore(root / "events")
-    report = import_files(store, [LOG], load_preset("servicenow"), root / "imports")
+def measured(servicenow_imported):
+    store, report = servicenow_imported
     assert report.state == "committed"
     engine = DuckDBEngine(store)
     try:
