@@ -378,15 +378,16 @@ def test_a_weighted_score_ranks_agents_by_skill(db):
     assert 0.5 <= rho < 0.98
 
 
-def test_transcripts_are_chats_with_alternating_turns(db):
+def test_transcripts_are_remote_contacts_with_alternating_turns(db):
     rows = db.execute(
-        """select m.interaction_id, count(*), min(seq), max(seq), bool_and(i.channel = 'chat'),
+        """select m.interaction_id, count(*), min(seq), max(seq),
+                  bool_and(i.channel in ('chat', 'email', 'phone', 'video') and not i.abandoned),
                   min(m."at") >= min(i.created_at), list(speaker order by seq)
            from messages m join interactions i using (interaction_id) group by 1"""
     ).fetchall()
     assert len(rows) > 20
-    for _, n, lo, hi, chat, after_created, speakers in rows:
-        assert 4 <= n <= 12 and lo == 1 and hi == n and chat and after_created
+    for _, n, lo, hi, remote, after_created, speakers in rows:
+        assert 4 <= n <= 12 and lo == 1 and hi == n and remote and after_created
         assert speakers[0] == "customer" and speakers[1] == "agent"
         assert all(a != b for a, b in itertools.pairwise(speakers))
 

@@ -33,7 +33,7 @@ VIP_SHARE, VIP_URGENCY = 0.05, 0.6
 COMPLAINT_SHARE = 0.04
 
 # Per channel, in CHANNELS order (phone, chat, email, social, walk_in, video, other); seconds.
-WAIT_MEDIAN = np.array([20, 15, 2400, 300, 240, 25, 60], dtype=float)  # queue before assignment
+WAIT_MEDIAN = np.array([20, 15, 2400, 300, 90, 25, 60], dtype=float)  # queue before assignment
 WAIT_SIGMA = np.array([0.9, 0.9, 1.0, 1.0, 0.7, 0.9, 1.0])
 REPLY_MEDIAN = np.array([12, 30, 5400, 600, 40, 12, 60], dtype=float)  # assignment → first reply
 REPLY_SIGMA = np.array([0.5, 0.6, 0.9, 0.9, 0.6, 0.5, 0.8])

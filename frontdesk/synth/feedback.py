@@ -66,8 +66,8 @@ def surveys_table(
         - 0.2 * c.reopened
         - 0.25 * np.log(np.maximum(c.wait, 1.0) / WAIT_MEDIAN[c.channel])
     )
-    stars = 1 + (experience + 1.0 + rng.logistic(0.0, 0.8, n) > CSAT_CUTS[:, None]).sum(axis=0)
-    nps_score = np.clip(np.round(7.0 + 1.3 * experience + rng.normal(0.0, 1.6, n)), 0, 10)
+    stars = 1 + (experience + 1.3 + rng.logistic(0.0, 0.8, n) > CSAT_CUTS[:, None]).sum(axis=0)
+    nps_score = np.clip(np.round(7.4 + 1.3 * experience + rng.normal(0.0, 1.6, n)), 0, 10)
     delay = rng.lognormal(np.log(SURVEY_DELAY[c.channel]), 0.7)
     submitted = c.closed + np.round(delay * US).astype(np.int64)
     comment_u, lang_u, pick_u = rng.random((3, n))

@@ -86,7 +86,7 @@ class Organisation:
     @property
     def quality(self) -> np.ndarray:
         """The latent that quality outcomes (FCR, CSAT, NPS, QA, recovery) follow."""
-        return self.skill + self.care
+        return 0.55 * (self.skill + self.care)
 
     def tenure_days(self, on: date) -> np.ndarray:
         """Days since hire of every agent on ``on``."""

@@ -75,10 +75,10 @@ def qa_tables(
             at = day.midnight_us + int(rng.uniform(10, 17) * 3600 * US)
 
         qual = float(org.quality[agent])
-        p = float(sigmoid(1.4 + 0.8 * qual + rng.normal(0.0, 0.4)))
+        p = float(sigmoid(1.9 + 0.8 * qual + rng.normal(0.0, 0.4)))
         chosen = np.sort(rng.choice(len(ITEMS), size=int(rng.integers(4, 8)), replace=False))
         total = maximum = 0.0
-        failed = bool(rng.random() < sigmoid(-3.8 - 0.9 * qual))
+        failed = bool(rng.random() < sigmoid(-4.6 - 0.9 * qual))
         for number, (code, top) in [*((int(i), ITEMS[i]) for i in chosen), (len(ITEMS), CRITICAL_ITEM)]:
             critical = code == CRITICAL_ITEM[0]
             not_applicable = not critical and number > 0 and rng.random() < NOT_APPLICABLE_SHARE

@@ -12,13 +12,18 @@ import numpy as np
 import pyarrow as pa
 
 from frontdesk.synth.columns import US, instants
-from frontdesk.synth.contacts import CHAT, Contacts
+from frontdesk.synth.contacts import CHAT, EMAIL, PHONE, VIDEO, Contacts
 from frontdesk.synth.odds import sigmoid
 from frontdesk.synth.organisation import Organisation
 
-TRANSCRIPT_SHARE = 0.03  # of handled chats
+TRANSCRIPT_SHARE = 0.02  # of handled remote contacts (chats, e-mails, calls, video)
+TRANSCRIBED = (PHONE, CHAT, EMAIL, VIDEO)  # walk-in desks and social posts keep no transcript
 CHINESE_SHARE = 0.8
 MIN_TURNS, MAX_TURNS = 4, 12
+# Customer turns that show frustration; the agent's next turn acknowledges it (empathy, I-P3)
+# with a probability that follows the agent's quality latent.
+UPSET = frozenset({"还是不行。", "能不能快一点？", "It still doesn't work.", "Can you hurry up, please?"})
+CALM = frozenset({"我想改一下预订的日期。", "请问会员积分怎么兑换？", "I'd like to change my booking date."})
 
 PHRASES = {
     "zh": {
@@ -46,6 +51,9 @@ PHRASES = {
         "resolve": ("已经为您处理好了。", "问题已经解决了，请您查收。", "已为您登记，稍后会有专人联系您。"),
         "closing": ("请问还有什么可以帮您？", "还有什么可以帮您的吗？感谢您的耐心，祝您生活愉快！"),
         "thanks": ("好的，谢谢。", "没有了，谢谢！", "行吧。"),
+        "thanks_warm": ("太好了，非常感谢！", "谢谢，终于解决了，辛苦了！"),
+        "empathy": ("不好意思让您着急了，", "理解您的心情，"),
+        "still_upset": ("还是没解决，太失望了。", "算了，我再投诉吧。"),
     },
     "en": {
         "open": (
@@ -69,6 +77,9 @@ PHRASES = {
         "resolve": ("All done, it's fixed now.", "The refund has been processed."),
         "closing": ("Anything else I can help with?", "Is there anything else I can help with today?"),
         "thanks": ("No, thanks!", "Great, thank you.", "OK."),
+        "thanks_warm": ("That's great, thank you so much!", "Thanks, I really appreciate your help!"),
+        "empathy": ("Sorry about that. ", "I understand how frustrating this is. "),
+        "still_upset": ("Still not sorted, very disappointing.", "Forget it, I'll complain again."),
     },
 }  # fmt: skip
 
@@ -76,16 +87,17 @@ PHRASES = {
 def messages_table(rng: np.random.Generator, c: Contacts, org: Organisation, id_width: int) -> pa.Table:
     """Transcript turns of a sample of the handled chats among ``c``."""
     n = len(c)
-    picked = np.flatnonzero((c.channel == CHAT) & ~c.abandoned & (rng.random(n) < TRANSCRIPT_SHARE))
+    picked = np.flatnonzero(np.isin(c.channel, TRANSCRIBED) & ~c.abandoned & (rng.random(n) < TRANSCRIPT_SHARE))
     ids, seqs, times, speakers, agents, texts = [], [], [], [], [], []
     for row in picked:
         agent = int(c.agent[row])
         qual = float(org.quality[agent])
         lang = "zh" if rng.random() < CHINESE_SHARE else "en"
         turns = int(rng.integers(MIN_TURNS, MAX_TURNS + 1))
-        greets = rng.random() < sigmoid(1.0 + 1.0 * qual)
-        closes = rng.random() < sigmoid(0.2 + 1.0 * qual)
-        apologises = rng.random() < sigmoid(0.5 + 1.0 * qual)
+        greets = rng.random() < sigmoid(2.4 + 1.0 * qual)
+        closes = rng.random() < sigmoid(1.6 + 1.0 * qual)
+        apologises = rng.random() < sigmoid(1.2 + 1.0 * qual)
+        empathic = float(sigmoid(1.2 + 1.0 * qual))
         angry = bool(c.complaint[row])
         fields = {"name": org.agent_names[agent][1 if lang == "zh" else 0], "num": rng.integers(10**7, 10**8),
                   "tail": rng.integers(1000, 10000)}  # fmt: skip
@@ -94,7 +106,7 @@ def messages_table(rng: np.random.Generator, c: Contacts, org: Organisation, id_
         end = min(end, first + int(c.handle[row] * US) + 60 * US)  # the chat ends with the handling
         at = [start, first, *np.sort(rng.uniform(first, end, turns - 2)).astype(np.int64).tolist()]
         lines = _lines(rng, PHRASES[lang], turns, greets=greets, closes=closes, apologises=apologises and angry,
-                       angry=angry, spaced=lang == "en")  # fmt: skip
+                       angry=angry, recovered=bool(c.recovered[row]), empathic=empathic, spaced=lang == "en")  # fmt: skip
         interaction_id = f"I{int(c.number[row]):0{id_width}d}"
         for i, text in enumerate(lines):
             customer = i % 2 == 0
@@ -125,9 +137,12 @@ def _lines(
     closes: bool,
     apologises: bool,
     angry: bool,
+    recovered: bool,
+    empathic: float,
     spaced: bool,
 ) -> list[str]:
-    """The texts of a chat of ``turns`` turns, customer first, alternating with the agent."""
+    """The texts of a chat of ``turns`` turns, customer first, alternating with the agent. An angry
+    customer ends warmly when the complaint was recovered and still upset when it was not."""
     sep = " " if spaced else ""
     # Middle turns are drawn without repetition, as people rarely say the same line twice.
     said = {
@@ -140,18 +155,26 @@ def _lines(
         if i == 0:
             text = _pick(rng, p["open_angry"] if angry else p["open"])
         elif i % 2 == 0:
+            last = p["thanks"] if not angry else p["thanks_warm"] if recovered else p["still_upset"]
             text = (
-                _pick(rng, p["thanks"])
+                _pick(rng, last)
                 if i == turns - 1
                 else next(said["customer"], _pick(rng, p["customer"]))
             )
         elif i == 1:
             text = _pick(rng, p["greeting"]) + _pick(rng, p["ack"]) if greets else _pick(rng, p["ack_bare"])
-            text = _pick(rng, p["apology"]) + sep + text if apologises else text
+            if apologises:
+                text = _pick(rng, p["apology"]) + sep + text
+            elif out[0] not in CALM and rng.random() < empathic:  # a problem reported: acknowledged
+                text = _pick(rng, p["empathy"]) + text
         elif i == last_agent:
             text = _pick(rng, p["resolve"]) + (sep + _pick(rng, p["closing"]) if closes else "")
+            if out[-1] in UPSET and rng.random() < empathic:
+                text = _pick(rng, p["empathy"]) + text
         else:
             text = next(said["agent"], _pick(rng, p["agent"]))
+            if out[-1] in UPSET and rng.random() < empathic:
+                text = _pick(rng, p["empathy"]) + text
         out.append(text)
     return out
 
