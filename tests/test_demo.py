@@ -102,7 +102,9 @@ def test_grades_are_plausible_in_every_period_the_demo_computes(demo):
     and all four grades used, in every month and in the quarter."""
     ws, result = demo
     for period in re.findall(r"^computed (\S+):", result.stdout, re.M):
-        out = json.loads(run("scorecards", "--workspace", str(ws), "--period", period, "--format", "json").stdout)
+        out = json.loads(
+            run("scorecards", "--workspace", str(ws), "--period", period, "--format", "json").stdout
+        )
         grades = [c["grade"] for c in out["scorecards"]]
         share = {g: grades.count(g) / len(grades) for g in "ABCD"}
         assert share["D"] <= 0.20 and share["A"] >= 0.05 and min(share.values()) > 0, (period, share)

@@ -39,7 +39,11 @@ def _generate(ws: Workspace, agents: int, months: int, start: str | None, seed: 
 @workspace_option
 @click.option("--agents", default=60, show_default=True, type=click.IntRange(1, 100_000))
 @click.option("--months", default=3, show_default=True, type=click.IntRange(1, 60))
-@click.option("--start", default=None, help="First month, YYYY-MM (default: so the data ends with the last complete quarter).")
+@click.option(
+    "--start",
+    default=None,
+    help="First month, YYYY-MM (default: so the data ends with the last complete quarter).",
+)
 @click.option("--seed", default=7, show_default=True, type=int)
 def generate(workspace: Path | None, agents: int, months: int, start: str | None, seed: int) -> None:
     """Generate a synthetic organisation and its data into the workspace's event store."""
@@ -69,7 +73,11 @@ def serve(workspace: Path | None, host: str, port: int) -> None:
 @click.option("--agents", default=60, show_default=True, type=click.IntRange(2, 5000))
 @click.option("--months", default=3, show_default=True, type=click.IntRange(1, 24))
 @click.option("--seed", default=7, show_default=True, type=int)
-@click.option("--start", default=None, help="First month, YYYY-MM (default: so the data ends with the last complete quarter).")
+@click.option(
+    "--start",
+    default=None,
+    help="First month, YYYY-MM (default: so the data ends with the last complete quarter).",
+)
 @click.option("--no-serve", is_flag=True, help="Compute, print the top of the ranking and exit.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

@@ -87,7 +87,9 @@ PHRASES = {
 def messages_table(rng: np.random.Generator, c: Contacts, org: Organisation, id_width: int) -> pa.Table:
     """Transcript turns of a sample of the handled chats among ``c``."""
     n = len(c)
-    picked = np.flatnonzero(np.isin(c.channel, TRANSCRIBED) & ~c.abandoned & (rng.random(n) < TRANSCRIPT_SHARE))
+    picked = np.flatnonzero(
+        np.isin(c.channel, TRANSCRIBED) & ~c.abandoned & (rng.random(n) < TRANSCRIPT_SHARE)
+    )
     ids, seqs, times, speakers, agents, texts = [], [], [], [], [], []
     for row in picked:
         agent = int(c.agent[row])
@@ -156,11 +158,7 @@ def _lines(
             text = _pick(rng, p["open_angry"] if angry else p["open"])
         elif i % 2 == 0:
             last = p["thanks"] if not angry else p["thanks_warm"] if recovered else p["still_upset"]
-            text = (
-                _pick(rng, last)
-                if i == turns - 1
-                else next(said["customer"], _pick(rng, p["customer"]))
-            )
+            text = _pick(rng, last) if i == turns - 1 else next(said["customer"], _pick(rng, p["customer"]))
         elif i == 1:
             text = _pick(rng, p["greeting"]) + _pick(rng, p["ack"]) if greets else _pick(rng, p["ack_bare"])
             if apologises:
