@@ -26,7 +26,7 @@ from sqlglot import exp
 
 from frontdesk.analysis.wording import Reading, Term, lang_of, render
 from frontdesk.indicators import dialects
-from frontdesk.indicators.catalog import Indicator, builtin_catalog, builtin_views
+from frontdesk.indicators.catalog import Indicator, builtin_views
 from frontdesk.indicators.compiler import (
     DEFAULT_CALENDAR,
     Column,
@@ -377,7 +377,7 @@ def review_scheme(
     """Review every indicator ``scheme`` scores over ``period`` (and each month inside it).
 
     Raises ``ValueError`` naming the indicator when the scheme scores one the catalogue lacks."""
-    catalog = catalog if catalog is not None else builtin_catalog()
+    catalog = scheme.measured_catalog(catalog)  # each indicator as the scheme scores it
     th = thresholds or Thresholds()
     codes = scheme.indicator_codes()
     unknown = [c for c in codes if c not in catalog]

@@ -120,6 +120,9 @@ def column_headers(codes: list[str]) -> dict[str, str]:
     return {k: (i if ids.count(i) == 1 else k) for k, i in zip(codes, ids, strict=True)}
 
 
+_STATISTIC_WORDS = {"top_box": "share rating 4-5 of 5"}
+
+
 def print_table(cards: list[Scorecard], codes: list[str], title: str, limit: int | None = None) -> None:
     """A ranking table, one column per indicator (:func:`column_headers`), named in the caption."""
     from rich.console import Console
@@ -127,7 +130,17 @@ def print_table(cards: list[Scorecard], codes: list[str], title: str, limit: int
 
     cat = builtin_catalog()
     headers = column_headers(codes)
-    t = Table(title=title, caption=" · ".join(f"{headers[k]} {cat[k].name_en}" for k in codes if k in cat))
+    # The statistic each value is (mean, median, p90 …), as the scheme scored it.
+    stats = {k: r.statistic for c in cards[:1] for k, r in c.indicators.items() if r.statistic}
+    t = Table(
+        title=title,
+        caption=" · ".join(
+            f"{headers[k]} {cat[k].name_en}"
+            + (f" ({_STATISTIC_WORDS.get(stats[k], stats[k])})" if k in stats else "")
+            for k in codes
+            if k in cat
+        ),
+    )
     for col in ("rank", "agent", "team", "total", "grade"):
         t.add_column(col, justify="left" if col in ("agent", "team", "grade") else "right", no_wrap=True)
     for k in codes:

@@ -27,13 +27,15 @@ def scheme_show(workspace: Path | None, file: Path | None) -> None:
         s = load_scheme(file) if file is not None or workspace is None else open_ws(workspace).scheme()
     except SchemeError as e:
         raise BadInput(str(e)) from None
-    cat = builtin_catalog()
+    cat = s.measured_catalog(builtin_catalog())
     click.echo(f"{s.name_en} / {s.name_zh}  ({s.version_id})")
     for d in s.dimensions:
         click.echo(f"  {d.name_en} / {d.name_zh}: weight {d.weight:g}")
         for i in d.indicators:
             ind = cat[i.code]
             rule = f"target {i.target:g}, floor {i.floor:g}" if i.curve == "linear" else i.curve
+            if ind.statistic:
+                rule = f"{ind.statistic}, {rule}"
             click.echo(
                 f"    {i.code:<26} {ind.name_en} / {ind.name_zh}: weight {i.weight:g}, {rule} {ind.unit}"
                 f" [{', '.join(s.cycles_of(d, i))}]"

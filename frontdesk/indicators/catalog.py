@@ -6,6 +6,8 @@ indicators the same way (a YAML list of the same shape), without writing Python.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -54,7 +56,19 @@ class Indicator:
     heaping_of: str | None = None
     description_en: str = ""
     description_zh: str = ""
+    # A declaration with a ``measure`` (one number per record: a duration, a rating) gets its value
+    # from a ``statistic`` of it, which a scheme may choose (docs/schemes.md, "Statistic"):
+    measure: str | None = None
+    statistic: str | None = None  # mean | median | p<1..99> | top_box
+    top_box: str | None = None  # the condition of a top-box record, where the indicator has one
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def statistics(self) -> tuple[str, ...]:
+        """The statistics a scheme may choose for this indicator (``pNN`` for any percentile)."""
+        if self.measure is None:
+            return ()
+        return ("mean", "median", "pNN") + (("top_box",) if self.top_box else ())
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang.lower().startswith("zh") else self.name_en
@@ -72,12 +86,58 @@ class Indicator:
             "better": self.better,
             "source": self.source,
             "min_n": self.min_n,
+            "statistic": self.statistic,
+            "statistics": list(self.statistics),
             "cycles": list(self.cycles),
         }
 
 
 class CatalogError(ValueError):
     """A declaration that cannot be used; the message names the file, entry and field."""
+
+
+_STATISTIC = re.compile(r"^(?:mean|median|top_box|p([1-9][0-9]?))$")
+
+
+def statistic_problem(ind: Indicator, statistic: str) -> str | None:
+    """Why ``statistic`` cannot be chosen for ``ind`` (None when it can)."""
+    if ind.measure is None:
+        return f"indicator {ind.code} has no statistic to choose (its value is a count, share or sum)"
+    if not _STATISTIC.match(statistic):
+        return (
+            f"indicator {ind.code}: statistic {statistic!r} is not mean, median, a percentile "
+            f"p1..p99 (e.g. p90) or top_box"
+        )
+    if statistic == "top_box" and ind.top_box is None:
+        return f"indicator {ind.code} has no top box (only ratings do): choose mean, median or a percentile"
+    return None
+
+
+def statistic_value(measure: str, statistic: str, top_box: str | None = None) -> str:
+    """The value expression of ``statistic`` over ``measure``: ``avg``, ``median``,
+    ``quantile_cont`` (linear interpolation, as NumPy's default and Excel's PERCENTILE.INC), or the
+    percentage of records meeting the ``top_box`` condition."""
+    if statistic == "mean":
+        return f"avg({measure})"
+    if statistic == "median":
+        return f"median({measure})"
+    if statistic == "top_box":
+        return f"100.0 * avg(CASE WHEN {top_box} THEN 1.0 ELSE 0.0 END)"
+    pct = int(statistic[1:])
+    return f"quantile_cont({measure}, {pct / 100:g})"
+
+
+def with_statistic(ind: Indicator, statistic: str | None) -> Indicator:
+    """``ind`` measured by ``statistic`` (itself when None or its own); ValueError when the
+    indicator has no such statistic."""
+    if statistic is None or statistic == ind.statistic:
+        return ind
+    problem = statistic_problem(ind, statistic)
+    if problem:
+        raise ValueError(problem)
+    assert ind.measure is not None
+    value = statistic_value(ind.measure, statistic, ind.top_box)
+    return dataclasses.replace(ind, statistic=statistic, value=value)
 
 
 @dataclass(frozen=True)
@@ -180,9 +240,22 @@ def _parse_entry(raw: dict[str, Any], where: str) -> Indicator:
     known = {
         "code", "mission_id", "name", "description", "dimension", "kind", "unit", "better",
         "source", "value", "n", "filter", "per", "min_n", "cycles", "evidence", "absent_means_zero",
-        "heaping_of",
+        "heaping_of", "measure", "statistic", "top_box",
     }  # fmt: skip
-    return Indicator(
+    measure, statistic, top_box = raw.get("measure"), raw.get("statistic"), raw.get("top_box")
+    if measure is not None:
+        if raw.get("value"):
+            raise CatalogError(f"{where}: give either 'value' or 'measure' with a 'statistic', not both")
+        if not statistic:
+            raise CatalogError(
+                f"{where}: a 'measure' needs its default 'statistic' (mean, median, pNN, top_box)"
+            )
+        value = statistic_value(str(measure), str(statistic), top_box)
+    elif statistic is not None or top_box is not None:
+        raise CatalogError(f"{where}: 'statistic' and 'top_box' need a 'measure'")
+    else:
+        value = str(need("value"))
+    ind = Indicator(
         code=code,
         mission_id=str(raw.get("mission_id") or ""),
         name_en=name["en"],
@@ -192,7 +265,7 @@ def _parse_entry(raw: dict[str, Any], where: str) -> Indicator:
         unit=str(need("unit")),
         better=better,
         source=source,
-        value=str(need("value")),
+        value=value,
         n=str(raw.get("n") or "count(*)"),
         filter=raw.get("filter"),
         per=per,
@@ -203,15 +276,20 @@ def _parse_entry(raw: dict[str, Any], where: str) -> Indicator:
         heaping_of=raw.get("heaping_of"),
         description_en=desc.get("en", ""),
         description_zh=desc.get("zh", ""),
+        measure=None if measure is None else str(measure),
+        statistic=None if statistic is None else str(statistic),
+        top_box=None if top_box is None else str(top_box),
         extra={k: v for k, v in raw.items() if k not in known},
     )
+    if statistic is not None:
+        problem = statistic_problem(ind, str(statistic))
+        if problem:
+            raise CatalogError(f"{where}: {problem}")
+    return ind
 
 
 def business_variant(ind: Indicator) -> Indicator:
     """The same duration indicator measured in the team's working hours (``<code>_business``)."""
-    import dataclasses
-    import re
-
     swap = re.compile(r"\bseconds_between\(")
 
     def bt(text: str | None) -> str | None:
@@ -223,6 +301,7 @@ def business_variant(ind: Indicator) -> Indicator:
         name_en=f"{ind.name_en} (business hours)",
         name_zh=f"{ind.name_zh}（工作时间）",
         value=bt(ind.value) or ind.value,
+        measure=bt(ind.measure),
         filter=bt(ind.filter),
         description_en=f"{ind.description_en} Counted in the team's working hours only.".strip(),
         description_zh=f"{ind.description_zh}仅计团队工作时间。",

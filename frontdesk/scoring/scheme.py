@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from frontdesk.indicators.catalog import Indicator, builtin_catalog
+from frontdesk.indicators.catalog import Indicator, builtin_catalog, statistic_problem, with_statistic
 from frontdesk.indicators.periods import CYCLES
 
 CURVES = ("linear", "steps", "percentile")
@@ -52,6 +52,7 @@ class SchemeIndicator:
     min_n: int | None = None
     shrink: bool = True
     cycles: tuple[str, ...] | None = None  # None: the dimension's / scheme's cycles
+    statistic: str | None = None  # mean | median | pNN | top_box; None: the catalogue's
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,16 @@ class Scheme:
 
     def cycles_of(self, dim: Dimension, ind: SchemeIndicator) -> tuple[str, ...]:
         return ind.cycles or dim.cycles or tuple(CYCLES)
+
+    def measured_catalog(self, catalog: Mapping[str, Indicator] | None = None) -> dict[str, Indicator]:
+        """``catalog`` (default: the built-in one) with each scored indicator measured by the
+        statistic the scheme chose for it (``statistic:``, docs/schemes.md); the others as declared."""
+        out = dict(catalog if catalog is not None else builtin_catalog())
+        for d in self.dimensions:
+            for i in d.indicators:
+                if i.statistic is not None and i.code in out:
+                    out[i.code] = with_statistic(out[i.code], i.statistic)
+        return out
 
     def extra_indicator_codes(self) -> list[str]:
         """Indicators the scheme reads without weighting them: critical-failure rules, bonus items."""
@@ -263,6 +274,11 @@ def _indicator(r: _Reader, it: dict, path: tuple, catalog: dict[str, Indicator])
     min_n = it.get("min_n")
     if min_n is not None and (not isinstance(min_n, int) or min_n < 1):
         raise r.fail((*path, "min_n"), f"indicator {code}: min_n must be a positive whole number")
+    statistic = it.get("statistic")
+    if statistic is not None:
+        problem = statistic_problem(ind, str(statistic))
+        if problem:
+            raise r.fail((*path, "statistic"), problem)
     return SchemeIndicator(
         code=code,
         weight=weight,
@@ -275,6 +291,7 @@ def _indicator(r: _Reader, it: dict, path: tuple, catalog: dict[str, Indicator])
         min_n=min_n,
         shrink=bool(it.get("shrink", True)),
         cycles=r.cycles(it.get("cycles"), (*path, "cycles")),
+        statistic=None if statistic is None else str(statistic),
     )
 
 
@@ -495,6 +512,7 @@ def diff_schemes(a: Scheme, b: Scheme) -> list[str]:
                 "peer_group",
                 "min_n",
                 "cycles",
+                "statistic",
             ):
                 va, vb = getattr(ia[code], attr), getattr(ib[code], attr)
                 if va != vb:

@@ -28,6 +28,7 @@ class IndicatorResult:
     peer_mean: float | None = None  # what a small sample was shrunk toward
     contribution: float | None = None  # weight × score: points this indicator adds to the total
     kind: str | None = None  # process | outcome (MISSION S2)
+    statistic: str | None = None  # how the value sums up the records: mean, median, p90, top_box
 
 
 @dataclass

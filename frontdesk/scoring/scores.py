@@ -214,6 +214,7 @@ def _score_agent(
             res = IndicatorResult(
                 code=si.code, value=None if m is None or m.value is None else round(m.value, 4),
                 n=0 if m is None else m.n, target=si.target, floor=si.floor, curve=si.curve, kind=ind.kind,
+                statistic=ind.statistic,
             )  # fmt: skip
             declared += dim.weight * si.weight / inner_total
             if value is None:

@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from frontdesk.indicators.catalog import builtin_catalog
 from frontdesk.indicators.periods import Period
 from frontdesk.scoring.calibration import (
     MIN_AGENTS,
@@ -81,7 +80,7 @@ def calibrate_scheme(
         old = load_scheme(source)
     except SchemeError as e:
         raise InputError(str(e)) from None
-    catalog = builtin_catalog()
+    catalog = old.measured_catalog()  # each indicator by the statistic the scheme scores
     try:
         engine = get_engine(engine_name, ws.store(), calendars=ws.calendars(), view_params=ws.view_params())
     except WorkspaceError as e:

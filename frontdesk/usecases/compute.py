@@ -36,7 +36,7 @@ def compute_scorecards(
     only the parts of the report that flag a scorecard are computed, see ``scorecard_flags``);
     ``refused``: rows refused per agent by the period's imports, from the caller (the engine does
     not read import reports: ``frontdesk.ingest.refusals.refused_in_period``)."""
-    catalog = catalog if catalog is not None else builtin_catalog()
+    catalog = scheme.measured_catalog(catalog)
     own = engine is None
     eng = engine or DuckDBEngine(store)
     try:

@@ -61,7 +61,7 @@ def _cards(agents: list[dict], period: str, cycle: str, seed: int) -> list[Score
         nps = None if a["agent_id"] == "A002" else 55.0 - 6 * k
         indicators = {
             "first_response": IndicatorResult(
-                "first_response", frt, 120 + k, 100 - 5 * k, 0.3, target=60.0, floor=180.0
+                "first_response", frt, 120 + k, 100 - 5 * k, 0.3, target=60.0, floor=180.0, statistic="median"
             ),
             "first_contact_resolution": IndicatorResult(
                 "first_contact_resolution", fcr, 118 + k, 60 + 2 * k, 0.3, target=85.0, floor=50.0
@@ -75,6 +75,7 @@ def _cards(agents: list[dict], period: str, cycle: str, seed: int) -> list[Score
                 target=90.0,
                 floor=60.0,
                 flags=["small_sample"] if k > 6 else [],
+                statistic="top_box",
             ),
             "nps": IndicatorResult(
                 "nps", nps, 0 if nps is None else 30 + k, None if nps is None else 90 - 5 * k, 0.15

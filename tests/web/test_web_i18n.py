@@ -222,6 +222,11 @@ def test_the_scorecard_shows_values_with_units_and_missing_values_as_not_availab
     zh = visible_text(director.get("/agents/A001/?period=2026-10").content)
     assert f"{number(a1['first_response'].value)} 秒" in zh
     assert f"{number(a1['first_contact_resolution'].value)}%" in zh
+    # Each value says which statistic it is (the catalogue's, unless the scheme chose another).
+    assert a1["first_response"].statistic == "median" and a1["first_contact_resolution"].statistic is None
+    assert "首次响应时间 中位数" in zh and "4–5 分（满分 5）占比" in zh
+    en = visible_text(director.get("/agents/A001/?period=2026-10", HTTP_ACCEPT_LANGUAGE="en").content)
+    assert "First response time median" in en and "share rating 4–5 of 5" in en
     assert appraisal.card("2026-10", "A002").indicators["nps"].value is None
     zh = visible_text(director.get("/agents/A002/?period=2026-10").content)
     en = visible_text(director.get("/agents/A002/?period=2026-10", HTTP_ACCEPT_LANGUAGE="en").content)

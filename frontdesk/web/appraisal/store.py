@@ -289,7 +289,7 @@ def save_scorecards(
 
 # Explanation fields of the engine's dataclasses kept as JSON beside the columns.
 CARD_EXPLANATION = ("rank_site", "bonus_points", "capped_by", "process_share")
-INDICATOR_EXPLANATION = ("curve", "raw_value", "peer_mean", "contribution", "kind")
+INDICATOR_EXPLANATION = ("curve", "raw_value", "peer_mean", "contribution", "kind", "statistic")
 
 
 def _card_explanation(card: Scorecard) -> dict[str, Any]:

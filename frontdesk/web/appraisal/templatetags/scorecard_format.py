@@ -91,6 +91,26 @@ def share(weight: float | None) -> str:
     return "—" if weight is None else f"{number(weight * 100, 1)}%"
 
 
+STATISTICS = {
+    "mean": gettext_lazy("mean"),
+    "median": gettext_lazy("median"),
+    "top_box": gettext_lazy("share rating 4–5 of 5"),
+}
+
+
+@register.filter
+def statistic_label(statistic: str | None) -> str:
+    """How a value sums up its records, in words: "median", "90th percentile"; empty when the
+    indicator has no statistic (a count or a share)."""
+    if not statistic:
+        return ""
+    if statistic in STATISTICS:
+        return str(STATISTICS[statistic])
+    if statistic.startswith("p") and statistic[1:].isdigit():
+        return _("%(n)sth percentile") % {"n": statistic[1:]}
+    return statistic
+
+
 @register.filter
 def flag_label(flag: str) -> str:
     """A flag code in words, in the reader's language; unknown codes as they are."""
