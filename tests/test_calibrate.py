@@ -211,3 +211,33 @@ def test_the_use_case_refuses_a_bad_scheme_file(ws, tmp_path: Path):
     bad.write_text("scheme: x\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad\.yaml"):
         calibrate_scheme(ws, "2026-08", bad)
+
+
+def test_publish_makes_a_file_the_scheme_in_force_and_keeps_the_old_one(tmp_path: Path):
+    ws = init_workspace(tmp_path / "ws")
+    in_force = ws.scheme_path()
+    original = in_force.read_text("utf-8")
+    proposal = tmp_path / "proposal.yaml"
+    proposal.write_text(original.replace("{code: csat, weight: 35, target: 95, floor: 60}",
+                                          "{code: csat, weight: 35, target: 92, floor: 65}"), encoding="utf-8")  # fmt: skip
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["scheme", "publish", "--workspace", str(ws.root), str(proposal), "--note", "Q3"]
+    )
+    assert result.exit_code == 0, result.output
+    new, old = load_scheme(proposal), load_scheme()
+    assert f"in force: {new.version_id} (was {old.version_id})" in result.output
+    assert in_force.read_text("utf-8") == proposal.read_text("utf-8")
+    kept = list((ws.root / "schemes" / "history").glob("*.yaml"))
+    assert [p.read_text("utf-8") for p in kept] == [original]
+    log = (ws.root / "schemes" / "history" / "published.jsonl").read_text("utf-8").splitlines()
+    assert len(log) == 1 and '"note": "Q3"' in log[0] and f'"previous": "{old.version_id}"' in log[0]
+    # The same version again, or a document that is not a valid scheme: exit 2, nothing changed.
+    again = runner.invoke(main, ["scheme", "publish", "--workspace", str(ws.root), str(proposal)])
+    assert again.exit_code == 2 and "already the scheme in force" in again.output
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(original.replace("weight: 35, target: 95", "weight: 35, target: 40"), encoding="utf-8")
+    refused = runner.invoke(main, ["scheme", "publish", "--workspace", str(ws.root), str(broken)])
+    assert refused.exit_code == 2 and "must be above floor" in refused.output
+    assert in_force.read_text("utf-8") == proposal.read_text("utf-8")
+    assert len((ws.root / "schemes" / "history" / "published.jsonl").read_text("utf-8").splitlines()) == 1

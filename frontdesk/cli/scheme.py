@@ -140,4 +140,29 @@ def scheme_calibrate(
         click.echo(f"  kept, fewer than {MIN_AGENTS} agents with a full sample: {', '.join(few)}")
     click.echo("grades before: " + ", ".join(f"{g} {n}" for g, n in run.before.items()))
     click.echo("grades after:  " + ", ".join(f"{g} {n}" for g, n in run.after.items()))
-    click.echo(f"wrote {output}; check it with 'frontdesk scheme diff', then make it the scheme in force")
+    click.echo(
+        f"wrote {output}; check it with 'frontdesk scheme diff', then 'frontdesk scheme publish {output}'"
+    )
+
+
+@scheme.command("publish")
+@workspace_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--note", default="", help="Why, for the record (schemes/history/published.jsonl).")
+def scheme_publish(workspace: Path | None, file: Path, note: str) -> None:
+    """Make FILE the workspace's scheme in force as a new version: the version it replaces is kept
+    in schemes/history/, the change is logged there; results already computed keep their version."""
+    import getpass
+
+    from frontdesk.usecases.calibration import publish_scheme
+
+    ws = open_ws(workspace)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise BadInput(f"{file}: cannot read: {e}") from None
+    done = publish_scheme(ws, text, by=getpass.getuser(), note=note)
+    click.echo(f"in force: {done.version_id} (was {done.previous or 'none'})")
+    if done.archived is not None:
+        click.echo(f"kept the previous version as {done.archived.relative_to(ws.root)}")
+    click.echo("recompute a period ('frontdesk compute --period P') to score it under the new version")

@@ -13,7 +13,7 @@ from frontdesk.usecases import demo as demo_case
 from frontdesk.usecases.compute import apply_transcripts
 from frontdesk.usecases.database import open_database
 from frontdesk.usecases.database import serve as serve_web
-from frontdesk.usecases.scorecards import periods_with_data
+from frontdesk.usecases.scorecards import periods_with_data, whole_periods
 from frontdesk.usecases.workspace import Workspace, init_workspace, resolve_root
 
 
@@ -103,7 +103,7 @@ def demo(
     if written:
         click.echo(f"analysed {written:,} transcripts (transcript_auto reviews for I-P1 and I-P3)")
     months = periods_with_data(ws)
-    results = run_compute(ws, demo_case.demo_periods(months))
+    results = run_compute(ws, whole_periods(months))
     who = demo_case.publish_demo(ws, results)
     latest = months[-1].label
     cards = results[latest]

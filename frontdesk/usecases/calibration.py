@@ -130,3 +130,67 @@ def save_calibrated(run: CalibrationRun, output: Path) -> None:
         output.write_text(run.text, encoding="utf-8")
     except OSError as e:
         raise InputError(f"--output {output}: cannot write: {e}") from None
+
+
+HISTORY = "history"  # under the workspace's schemes/ folder: every version replaced, and the log
+PUBLISHED_LOG = "published.jsonl"
+
+
+@dataclass(frozen=True)
+class Published:
+    """A scheme made the one in force: its version, the version it replaced and where that went."""
+
+    version_id: str
+    previous: str | None
+    path: Path  # the scheme file in force, now holding the new version
+    archived: Path | None  # the replaced version, kept under schemes/history/
+
+
+def publish_scheme(ws: Workspace, text: str, by: str, note: str = "") -> Published:
+    """Make ``text`` (a scheme document) the workspace's scheme in force: it is validated, the
+    version it replaces is kept in ``schemes/history/`` and the change appended to
+    ``schemes/history/published.jsonl`` (who, when, from, to, note). Results already computed keep
+    the version they were computed with; the next ``compute`` uses the new one. ``InputError``
+    when the document is invalid or is already the version in force."""
+    import json
+    import os
+    from datetime import UTC, datetime
+
+    try:
+        new = parse_scheme(text, "<proposed scheme>")
+    except SchemeError as e:
+        raise InputError(str(e)) from None
+    path = ws.scheme_path()
+    old: Scheme | None = None
+    if path.exists():
+        try:
+            old = load_scheme(path)
+        except SchemeError:
+            old = None  # an unreadable scheme in force is archived as it is and replaced
+    if old is not None and old.version_id == new.version_id:
+        raise InputError(f"{new.version_id} is already the scheme in force")
+    history = path.parent / HISTORY
+    archived = None
+    try:
+        history.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            label = old.version_id if old is not None else f"unreadable-{datetime.now(UTC):%Y%m%dT%H%M%S}"
+            archived = history / (label.replace(":", "-").replace("+", "_") + ".yaml")
+            if not archived.exists():
+                archived.write_bytes(path.read_bytes())
+        tmp = path.with_name(f".{path.name}.publishing")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)  # the scheme in force is the old one or the new one, never half
+        entry = {
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "by": by,
+            "version": new.version_id,
+            "previous": None if old is None else old.version_id,
+            "archived": None if archived is None else str(archived.relative_to(ws.root)),
+            "note": note,
+        }
+        with (history / PUBLISHED_LOG).open("a", encoding="utf-8") as log:
+            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    except OSError as e:
+        raise InputError(f"{path}: cannot publish the scheme: {e}") from None
+    return Published(new.version_id, None if old is None else old.version_id, path, archived)

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from frontdesk.indicators.periods import Period, parse_period, period_of
+from frontdesk.indicators.periods import parse_period
 from frontdesk.scoring.scorecard import Scorecard
 from frontdesk.usecases.database import open_database
 from frontdesk.usecases.errors import InputError
@@ -25,21 +25,6 @@ def default_start(months: int, today: date | None = None) -> str:
     while m < 1:
         y, m = y - 1, m + 12
     return f"{y:04d}-{m:02d}"
-
-
-def demo_periods(months: list[Period]) -> list[Period]:
-    """What the demo computes from the ``months`` that have data: each month, then each quarter and
-    year all of whose months are there (a part quarter would rank agents on part of their work)."""
-    have = {p.label for p in months}
-    out = list(months)
-    for kind in ("quarter", "year"):
-        seen: set[str] = set()
-        for m in months:
-            whole = period_of(m.start, kind)
-            if whole.label not in seen and all(x.label in have for x in whole.months()):
-                seen.add(whole.label)
-                out.append(whole)
-    return out
 
 
 def check_start(start: str | None) -> None:

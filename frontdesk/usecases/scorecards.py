@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontdesk.indicators.periods import Period, parse_period
+from frontdesk.indicators.periods import Period, parse_period, period_of
 from frontdesk.scoring.scorecard import Scorecard
 from frontdesk.usecases.database import ResultsDatabase, open_database
 from frontdesk.usecases.errors import InputError
@@ -20,6 +20,22 @@ def periods_with_data(ws: Workspace) -> list[Period]:
             out.append(parse_period(label))
         except ValueError:
             continue
+    return out
+
+
+def whole_periods(months: list[Period]) -> list[Period]:
+    """The ``months`` (with data), then each quarter and year all of whose months are among them:
+    what the demo computes and the calibration page offers (a part quarter would rank agents on
+    part of their work)."""
+    have = {p.label for p in months}
+    out = list(months)
+    for kind in ("quarter", "year"):
+        seen: set[str] = set()
+        for m in months:
+            whole = period_of(m.start, kind)
+            if whole.label not in seen and all(x.label in have for x in whole.months()):
+                seen.add(whole.label)
+                out.append(whole)
     return out
 
 

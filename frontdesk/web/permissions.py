@@ -17,7 +17,8 @@ Appeals: ``visible_appeals``, ``can_file_appeal``, ``can_decide_appeal``, ``appe
 ``visible_audit_entries``, ``may_view_appeal_statistics`` (rules beside them, below).
 
 Only administrators and HR / directors change a cycle's state (``may_change_cycle_state``); the
-cycle is the whole organisation's, so a lead cannot submit one team's results for review.
+cycle is the whole organisation's, so a lead cannot submit one team's results for review. The
+same two roles calibrate and publish the scheme (``may_change_scheme``).
 
 A refused scorecard answers 404, exactly like a missing one, so a URL never tells whether an
 agent exists.
@@ -107,6 +108,11 @@ def visible_runs(user: object) -> QuerySet[ScorecardRun]:
 
 def may_change_cycle_state(user: object) -> bool:
     """Whether ``user`` may move cycles between states (administrator, HR / director)."""
+    return role_of(user) in CHANGES_CYCLE_STATES
+
+
+def may_change_scheme(user: object) -> bool:
+    """Whether ``user`` may calibrate and publish the scheme (administrator, HR / director)."""
     return role_of(user) in CHANGES_CYCLE_STATES
 
 

@@ -105,6 +105,18 @@ PAGES: dict[str, list[tuple[str, str, dict, dict]]] = {
         ("get", "/scheme/acknowledge/", {}, expect(405, 405, 405, 405, 405)),
         ("post", "/scheme/acknowledge/", {"version": "{scheme_version}"}, everyone(302)),
     ],
+    "scheme/calibrate/": [
+        ("get", "/scheme/calibrate/", {}, expect(LOGIN, 403, 403, 200, 403)),
+        ("get", "/scheme/calibrate/?period=2026-10", {}, expect(LOGIN, 403, 403, 200, 403)),
+        ("get", "/scheme/calibrate/?period=1999-13", {}, expect(LOGIN, 403, 403, 400, 403)),
+        ("post", "/scheme/calibrate/", {}, expect(LOGIN, 403, 403, 400, 403)),
+        (
+            "post",
+            "/scheme/calibrate/",
+            {"period": "2026-10", "version": "stale"},
+            expect(LOGIN, 403, 403, 302, 403),
+        ),
+    ],
     "ranking/": [
         ("get", "/ranking/", {}, everyone(200)),
         ("get", "/ranking/?team=T1", {}, expect(LOGIN, 404, 200, 200, 200)),

@@ -30,6 +30,7 @@ from frontdesk.web.accounts.models import Role, role_of
 from frontdesk.web.appeals.scheme_in_force import scheme as _scheme_in_force
 from frontdesk.web.appraisal.models import Agent, CycleKind, SchemeAcknowledgement, Team
 from frontdesk.web.appraisal.timezones import zone_of_user
+from frontdesk.web.permissions import may_change_scheme
 
 SEES_ACKNOWLEDGEMENTS = {Role.ADMIN.value, Role.DIRECTOR.value}
 
@@ -214,6 +215,7 @@ def scheme_page(request: HttpRequest) -> HttpResponse:
         )
         if may_view_acknowledgements(request.user):
             context["rate"] = acknowledgement_rate(scheme)
+        context["may_calibrate"] = may_change_scheme(request.user)
     return render(request, "appraisal/scheme.html", context)
 
 
