@@ -95,3 +95,26 @@ def test_calibrated_targets_spread_the_grades(workspace):
     assert "-cal.2026-Q1+" in doc["scheme_version"]
     grades = {c["grade"] for c in doc["scorecards"]}
     assert len(doc["scorecards"]) == 8 and len(grades) >= 3, grades
+
+
+def test_the_service_level_threshold_is_a_workspace_setting(workspace, calls, tmp_path):
+    ws = tmp_path / "ws"
+    shutil.copytree(workspace, ws)
+    settings = ws / "frontdesk.toml"
+    text = settings.read_text("utf-8")
+    assert "service_level_seconds = 20" in text  # init writes the default, with what it means
+    settings.write_text(text.replace("service_level_seconds = 20", "service_level_seconds = 10"), "utf-8")
+    ours = _values(ws, "2026-Q1")
+    for agent, rows in calls.groupby("Agent"):
+        # docs/indicators.md: answered within T over offered, less short abandons (< 5 s) and
+        # answered calls whose wait is unknown; every other abandon counts against it.
+        short = ~rows["answered"] & (rows["speed"] < 5)
+        unknown = rows["answered"] & rows["speed"].isna()
+        judged = rows[~short & ~unknown]
+        want = 100.0 * (judged["answered"] & (judged["speed"] <= 10)).mean()
+        assert ours[agent]["service_level"]["value"] == pytest.approx(want, rel=1e-9), agent
+    default = _values(workspace, "2026-Q1")
+    assert any(default[a]["service_level"]["value"] != ours[a]["service_level"]["value"] for a in ours)
+    settings.write_text(text.replace("service_level_seconds = 20", "service_level_seconds = -1"), "utf-8")
+    bad = run_frontdesk("values", "--workspace", str(ws), "--period", "2026-Q1", check=False)
+    assert bad.returncode == 2 and "service_level_seconds must be a number of seconds" in bad.stderr

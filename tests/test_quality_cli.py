@@ -43,6 +43,7 @@ def test_json_has_the_documented_keys_and_the_planted_findings(workspace):
         "impossible_times": 1,
         "unknown_agents": 1,
         "implausible_customers": 0,
+        "before_hire": 0,
         "heaped": 1,
         "unreliable_samples": 2,
         "refused_rows": 0,

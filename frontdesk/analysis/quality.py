@@ -236,9 +236,11 @@ class SurveyCoverage:
 class Finding:
     """A record-level problem, with the keys of the records so a user can find them.
 
-    ``check``: duplicate_id, duplicate_contact, outlier, impossible_time, unknown_agent or
+    ``check``: duplicate_id, duplicate_contact, outlier, impossible_time, unknown_agent,
     implausible_customer (``keys``: the customer id, ``value``: its most contacts within 30 days
-    from one of its contacts of the period, ``bound``: ``repeat_max_contacts``);
+    from one of its contacts of the period, ``bound``: ``repeat_max_contacts``) or before_hire
+    (``keys``: the agent's contacts dated before their hire date, ``value``: how many, ``what``:
+    ``hire_date YYYY-MM-DD``);
     ``what``: the column, measure or rule; ``value``: the offending value (seconds; a count for
     duplicate ids and unknown agents); ``bound``: the bound it passed (outliers, duplicate window)."""
 
@@ -334,6 +336,7 @@ class QualityReport:
             ),
             "refused_rows": sum(r.rows for r in self.refused),
             "implausible_customers": len(self.findings_of("implausible_customer")),
+            "before_hire": sum(int(f.value or 0) for f in self.findings_of("before_hire")),
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -570,6 +573,7 @@ def quality_report(
         + _impossible(engine, base, scope)
         + _unknown_agents(engine, base, scope)
         + _implausible_customers(engine, base, scope, lo, hi)
+        + _before_hire(engine, base, scope, timezone)
     )
     ind_rows = (
         _indicator_recording(engine, indicators, period, timezone, base, selected) if indicators else []
@@ -1012,6 +1016,35 @@ ORDER BY n DESC, customer_id""",
             "customer_id",
             float(r["n"]),
             float(most),
+        )
+        for r in rows
+    ]
+
+
+def _before_hire(engine: Engine, base: str, scope: str, timezone: str) -> list[Finding]:
+    """Contacts of the period dated (in the organisation's time zone) before their agent's hire
+    date on the roster: a wrong agent id, a wrong date, or a roster hire date that is wrong. One
+    finding per agent, with the contacts' keys; their values still count (the report says what
+    to check, it does not decide which of the two dates is wrong)."""
+    rows = _rows(
+        engine,
+        f"""{base},
+hired AS (SELECT agent_id, min(hire_date) AS hire_date FROM agents WHERE hire_date IS NOT NULL GROUP BY agent_id)
+SELECT c.agent_id, min(c.q_team) AS q_team, count(*) AS n, min(h.hire_date) AS hire_date,
+       list(c.interaction_id ORDER BY c.interaction_id) AS keys
+FROM c JOIN hired h ON h.agent_id = c.agent_id
+WHERE CAST(timezone({_lit(timezone)}, c.created_at) AS DATE) < h.hire_date AND {scope}
+GROUP BY c.agent_id ORDER BY c.agent_id""",
+    )
+    return [
+        Finding(
+            "before_hire",
+            "interactions",
+            tuple(str(k) for k in r["keys"]),
+            r["agent_id"],
+            r["q_team"],
+            f"hire_date {r['hire_date'].isoformat()}",
+            float(r["n"]),
         )
         for r in rows
     ]

@@ -228,6 +228,10 @@ def print_report(report: Any) -> None:
             "implausible_customer",
             "Customers left out of repeat contacts (more contacts within 30 days than [indicators] repeat_max_contacts)",
         ),
+        (
+            "before_hire",
+            "Contacts dated before their agent's hire date (check the agent id, the date or the roster)",
+        ),
     ):
         found = report.findings_of(check)
         if not found:

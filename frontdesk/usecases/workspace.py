@@ -78,8 +78,8 @@ class Workspace:
         return list(cals.values())
 
     def view_params(self) -> dict[str, Any]:
-        """Parameters of the derived views, from ``[indicators]``: ``repeat_window_hours`` and
-        ``repeat_max_contacts``."""
+        """Parameters of the derived views, from ``[indicators]``: ``repeat_window_hours``,
+        ``repeat_max_contacts``, ``service_level_seconds`` and ``short_abandon_seconds``."""
         ind = self.settings.get("indicators") or {}
         out: dict[str, Any] = {}
         if "repeat_window_hours" in ind:
@@ -96,6 +96,19 @@ class Workspace:
                     f"{self.root / SETTINGS_FILE}: [indicators] repeat_max_contacts must be a whole number of at least 1"
                 )
             out["repeat_max_contacts"] = most
+        for key, most in (("service_level_seconds", 3600), ("short_abandon_seconds", 600)):
+            if key in ind:
+                seconds = ind[key]
+                if (
+                    isinstance(seconds, bool)
+                    or not isinstance(seconds, int | float)
+                    or not 0 <= seconds <= most
+                ):
+                    raise WorkspaceError(
+                        f"{self.root / SETTINGS_FILE}: [indicators] {key} must be a number of seconds "
+                        f"between 0 and {most}"
+                    )
+                out[key] = seconds
         return out
 
     def store(self) -> EventStore:
@@ -135,7 +148,11 @@ def _settings_text(name: str, timezone: str, demo: bool) -> str:
         "repeat_window_hours = 72\n"
         "# A customer with more than this many contacts within 30 days of a contact (a shared or\n"
         "# system account) is left out of repeat matching for that contact.\n"
-        "repeat_max_contacts = 30\n\n"
+        "repeat_max_contacts = 30\n"
+        "# Service level: the share of answered contacts answered within this many seconds.\n"
+        "service_level_seconds = 20\n"
+        "# Abandoned after less than this many seconds of waiting: left out of the abandonment rate.\n"
+        "short_abandon_seconds = 5\n\n"
         "# Working calendars for business-time indicators; teams name one in teams.calendar_id.\n"
         "# Built in: cn-mainland (09:00-18:00 on Chinese working days), cn-service (08:00-21:00\n"
         "# every day but public holidays), 24x7. Your own, for example:\n"

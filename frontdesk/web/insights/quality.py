@@ -54,6 +54,7 @@ CHECKS = {
     "implausible_customer": pgettext_lazy(
         "data quality", "Implausible customer, left out of repeat contacts"
     ),
+    "before_hire": pgettext_lazy("data quality", "Dated before the agent's hire date"),
 }
 MEASURES = {
     "handle_seconds": pgettext_lazy("data quality", "Handling time"),
@@ -204,9 +205,16 @@ def _value_text(check: str, value: float | None) -> str:
         return "—"
     if check == "duplicate_id":
         return f"×{int(value)}"
-    if check in ("unknown_agent", "implausible_customer"):
+    if check in ("unknown_agent", "implausible_customer", "before_hire"):
         return ngettext("%(n)d contact", "%(n)d contacts", int(value)) % {"n": int(value)}
     return _seconds(value)
+
+
+def _what(what: str) -> str:
+    """The column, measure or rule of a finding, in words (a hire date with its date)."""
+    if what.startswith("hire_date "):
+        return pgettext("data quality", "hire date %(date)s") % {"date": what.split(" ", 1)[1]}
+    return str(MEASURES.get(what) or RULES.get(what) or what)
 
 
 def _agent_names(user: object, ids: set[str]) -> dict[str, str]:
@@ -298,7 +306,7 @@ def _report_context(request: HttpRequest, report: QualityReport, teams: list[Tea
             agent_id=f.agent_id,
             agent_name=names.get(f.agent_id or ""),
             team=team_name(f.team_id),
-            what=str(MEASURES.get(f.what) or RULES.get(f.what) or f.what),
+            what=_what(f.what),
             value=_value_text(f.check, f.value),
             bound=(
                 "—"
