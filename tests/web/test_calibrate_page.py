@@ -208,3 +208,10 @@ def test_the_page_on_a_phone(browser, live_server, transactional_db, settings, g
         assert "-cal.2026-04+" in page.locator(".scheme-version").inner_text()
     finally:
         context.close()
+
+
+def test_the_hint_counts_the_lowest_grade_among_graded_agents_only():
+    from frontdesk.web.appraisal.calibration import _lowest_share
+
+    assert _lowest_share({"A": 1, "B": 1, "C": 1, "D": 2, "-": 5}) == pytest.approx(0.4)
+    assert _lowest_share({"A": 0, "D": 0}) == 0.0

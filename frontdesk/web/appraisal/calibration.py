@@ -37,6 +37,7 @@ from frontdesk.web.permissions import may_change_scheme
 from frontdesk.web.workspace import workspace_root
 
 DEFAULT_TARGET_PCT, DEFAULT_FLOOR_PCT = 75.0, 10.0
+LOWEST_SHARE_HINT = 0.2  # above this share in the lowest grade, the page suggests gentler percentiles
 
 
 @dataclass
@@ -76,6 +77,13 @@ def _change(c: Calibration) -> Change:
 def _grade_row(label: str, version_id: str, counts: dict[str, int]) -> GradeRow:
     total = sum(counts.values()) or 1
     return GradeRow(label, version_id, [(g, n, 100.0 * n / total) for g, n in counts.items()])
+
+
+def _lowest_share(counts: dict[str, int]) -> float:
+    """The share of agents in the lowest grade (the last of ``counts``; ungraded ones left out)."""
+    graded = {g: n for g, n in counts.items() if g != "-"}
+    total = sum(graded.values())
+    return graded[next(reversed(graded))] / total if total else 0.0
 
 
 def _percent(request: HttpRequest, key: str, default: float) -> float:
@@ -164,6 +172,7 @@ def calibrate_page(request: HttpRequest) -> HttpResponse:
             _grade_row(_("In force"), run.old.version_id, run.before),
             _grade_row(_("Proposed"), run.new.version_id, run.after),
         ],
-        same_version=run.old.version_id == run.new.version_id,
+        lowest_heavy=_lowest_share(run.after) > LOWEST_SHARE_HINT,
+        lowest_grade=next(reversed(run.after), ""),
     )
     return render(request, "appraisal/calibrate.html", context)
