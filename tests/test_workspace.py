@@ -10,7 +10,12 @@ def test_a_new_workspace_has_its_folders_settings_and_scheme(tmp_path):
     ws = init_workspace(tmp_path / "w")
     assert {p.name for p in ws.root.iterdir()} >= {"frontdesk.toml", "events", "schemes", "reports"}
     assert ws.scheme().scheme_id == "default"
-    assert ws.view_params() == {"repeat_window_us": 72 * 3_600_000_000, "repeat_max_contacts": 30}
+    assert ws.view_params() == {
+        "repeat_window_us": 72 * 3_600_000_000,
+        "repeat_max_contacts": 30,
+        "service_level_seconds": 20,
+        "short_abandon_seconds": 5,
+    }
     assert not ws.is_demo
 
 
@@ -19,10 +24,16 @@ def test_own_calendars_and_repeat_window_are_read_from_settings(tmp_path):
     settings = ws.root / "frontdesk.toml"
     text = settings.read_text().replace("repeat_window_hours = 72", "repeat_window_hours = 24")
     text = text.replace("repeat_max_contacts = 30", "repeat_max_contacts = 200")
+    text = text.replace("service_level_seconds = 20", "service_level_seconds = 15")
     text += '\n[calendars.desk]\ntimezone = "UTC"\nhours = { daily = "10:00-12:00" }\n'
     settings.write_text(text)
     ws = open_workspace(ws.root)
-    assert ws.view_params() == {"repeat_window_us": 24 * 3_600_000_000, "repeat_max_contacts": 200}
+    assert ws.view_params() == {
+        "repeat_window_us": 24 * 3_600_000_000,
+        "repeat_max_contacts": 200,
+        "service_level_seconds": 15,
+        "short_abandon_seconds": 5,
+    }
     desk = {c.calendar_id: c for c in ws.calendars()}["desk"]
     from datetime import UTC, datetime
 
