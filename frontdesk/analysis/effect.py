@@ -704,7 +704,7 @@ def fairness(
             "effect.group",
             {
                 "grouping": grouping_name,
-                "group": group,
+                "group": _named(f"effect.{grouping}", group),
                 "mean": mean,
                 "median": median,
                 "n": len(vals),
@@ -739,7 +739,11 @@ def fairness(
                 "groups": len(samples),
                 "n": n,
                 "differ": Reading("effect.fairness.differ" if p < 0.05 else "effect.fairness.no_difference"),
-                "flagged": Reading("effect.fairness.flagged", {"groups": flagged}) if flagged else "",
+                "flagged": Reading(
+                    "effect.fairness.flagged", {"groups": [_named(f"effect.{grouping}", g) for g in flagged]}
+                )
+                if flagged
+                else "",
             },
         )
     return Fairness(grouping, n, tuple(stats), h, p, wording)

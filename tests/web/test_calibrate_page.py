@@ -205,7 +205,8 @@ def test_the_page_on_a_phone(browser, live_server, transactional_db, settings, g
         page.click("button[name=publish]")
         page.wait_for_load_state("networkidle")
         assert page.url.endswith("/scheme/")
-        assert "-cal.2026-04+" in page.locator(".scheme-version").inner_text()
+        assert "-cal.2026-04+" in page.locator(".scheme-version").first.get_attribute("title")
+        assert "按 2026-04 校准" in page.locator(".scheme-version").first.inner_text()
     finally:
         context.close()
 

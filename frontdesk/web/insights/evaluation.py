@@ -36,6 +36,8 @@ from frontdesk.analysis.effect import (
     acceptance,
     subject_labels,
 )
+from frontdesk.analysis.wording import CATALOGUE
+from frontdesk.analysis.wording import render as render_reading
 from frontdesk.indicators.periods import Period, parse_period
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.dashboard import period_choices
@@ -231,7 +233,8 @@ def report_context(
             return teams.get(group, group)
         if grouping == "site":
             return sites.get(group, group)
-        return group
+        code = f"effect.{grouping}.{group}"  # channels and shifts: named in the analysis catalogue
+        return render_reading(code, lang="zh" if zh else "en") if code in CATALOGUE["en"] else group
 
     fairness = [
         {

@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from frontdesk.web.appraisal.models import Agent
+from frontdesk.web.appraisal.templatetags.labels import CHANNELS
 from frontdesk.web.appraisal.templatetags.scorecard_format import number
 from frontdesk.web.appraisal.timezones import zone_of_agent
 from frontdesk.web.permissions import can_view_agent
@@ -88,15 +89,6 @@ SPEAKER_NAMES = {
     "agent": pgettext_lazy("speaker", "Agent"),
     "bot": pgettext_lazy("speaker", "Bot"),
     "system": pgettext_lazy("speaker", "System"),
-}
-CHANNELS = {
-    "phone": pgettext_lazy("channel", "phone"),
-    "chat": pgettext_lazy("channel", "chat"),
-    "email": pgettext_lazy("channel", "e-mail"),
-    "social": pgettext_lazy("channel", "social media"),
-    "walk_in": pgettext_lazy("channel", "walk-in"),
-    "video": pgettext_lazy("channel", "video"),
-    "other": pgettext_lazy("channel", "other"),
 }
 MOODS = {
     "positive": (_("positive"), "▲"),

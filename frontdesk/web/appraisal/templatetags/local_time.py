@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django import template
 from django.utils import formats
 from django.utils.html import format_html
+from django.utils.translation import pgettext, pgettext_lazy
 
 from frontdesk.web.appraisal.models import Agent, Team
 from frontdesk.web.appraisal.timezones import organisation_zone, zone_of_agent, zone_of_team
@@ -63,3 +64,37 @@ def date_in_zone(value: datetime | None, where: object = None) -> str:
 def zone_text(value: datetime | None, where: object = None) -> str:
     """As ``in_zone``, as plain text (for an attribute such as ``title``)."""
     return "—" if value is None else local_text(value, _zone(where))
+
+
+# Time zones people name by their country or city, not by their IANA id.
+ZONE_NAMES = {
+    "Asia/Shanghai": pgettext_lazy("time zone", "China time"),
+    "Asia/Chongqing": pgettext_lazy("time zone", "China time"),
+    "Asia/Hong_Kong": pgettext_lazy("time zone", "Hong Kong time"),
+    "Asia/Taipei": pgettext_lazy("time zone", "Taipei time"),
+    "Asia/Singapore": pgettext_lazy("time zone", "Singapore time"),
+    "Asia/Tokyo": pgettext_lazy("time zone", "Japan time"),
+    "Europe/London": pgettext_lazy("time zone", "UK time"),
+    "UTC": pgettext_lazy("time zone", "UTC"),
+}
+
+
+@register.filter
+def zone_label(name: str | None) -> str:
+    """An IANA time zone as people say it, with its offset now: "China time (UTC+8)" /
+    "北京时间（UTC+8）"; an unlisted zone by its offset, the id in a tooltip."""
+    if not name:
+        return "—"
+    try:
+        offset = datetime.now(ZoneInfo(str(name))).utcoffset()
+    except (KeyError, ValueError):
+        return str(name)
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+    utc = f"UTC{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
+    known = ZONE_NAMES.get(str(name))
+    if known is None or str(name) == "UTC":
+        shown = utc if str(name) != "UTC" else "UTC"
+    else:
+        shown = pgettext("time zone", "%(zone)s (%(offset)s)") % {"zone": known, "offset": utc}
+    return format_html('<span title="{}">{}</span>', name, shown)

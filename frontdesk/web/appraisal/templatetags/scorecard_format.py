@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -109,6 +110,21 @@ def statistic_label(statistic: str | None) -> str:
     if statistic.startswith("p") and statistic[1:].isdigit():
         return _("%(n)sth percentile") % {"n": statistic[1:]}
     return statistic
+
+
+@register.filter
+def version_label(version_id: str | None) -> str:
+    """A scheme version as people read it: its label ("2026.3"; a calibrated one "2026.3
+    (calibrated on 2026-Q3)"), the whole id (scheme, label and content hash) in a tooltip."""
+    if not version_id:
+        return "—"
+    head = str(version_id).partition("+")[0]
+    label = head.split(":", 1)[1] if ":" in head else head
+    base, cal, period = label.partition("-cal.")
+    shown = (
+        _("%(version)s (calibrated on %(period)s)") % {"version": base, "period": period} if cal else label
+    )
+    return format_html('<span class="scheme-version" title="{}">{}</span>', version_id, shown)
 
 
 @register.filter
