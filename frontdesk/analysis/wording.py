@@ -346,7 +346,7 @@ ZH: dict[str, str] = {
     "effect.when.next": "{period} 的",
     "effect.when.same": "同期",
     "effect.correlation": "{subject}与{when}{outcome}：{verdict}"
-    "（rho {rho:+.2f}，95% 置信区间 {low:+.2f} 至 {high:+.2f}，n={n}）",
+    "（ρ {rho:+.2f}，95% 置信区间 {low:+.2f} 至 {high:+.2f}，n={n}）",
     "effect.correlation.n_only": "{subject}与{when}{outcome}：{verdict}（n {n}）",
     "effect.validity.out_of_sample": "样本外检验：{period} 的得分对比 {outcome_period} 的客户满意度，"
     "后者不包含在 {period} 的得分中。",
@@ -363,7 +363,7 @@ ZH: dict[str, str] = {
     "95% 置信区间 {low:+,.{decimals}f} 至 {high:+,.{decimals}f}，{paired} 名客服前后均有数据）",
     "effect.before_after.warning": "前后对比不代表因果：季节性、人员变动、新渠道或新产品同样会影响这些数字。"
     "如有可能，请与去年同期比较。",
-    "effect.before_after.no_baseline": "没有对比基准：请用 --baseline 指定方案开始执行的第一个周期，"
+    "effect.before_after.no_baseline": "没有对比基准：请指定方案开始执行的第一个周期作为基准，"
     "或保存不同方案版本下计算的成绩单。",
     "effect.source.scheme_version": "方案 {from_version} → {to_version}",
     "effect.source.option": "指定",
@@ -398,8 +398,8 @@ ZH: dict[str, str] = {
     "effect.acceptance.appeals_high": " —— 申诉明显偏多，请检查该团队的成绩解释与沟通",
     # --- 文本报告
     "effect.heading.title": "效果评估",
-    "effect.heading.validity": "1. 预测效度（Spearman rho，Fisher z 95% 置信区间；Pearson r 见 JSON）",
-    "effect.heading.validity_before": "1b. 基准之前（{period}）的同一检验，及现在的 rho",
+    "effect.heading.validity": "1. 预测效度（Spearman ρ，Fisher z 95% 置信区间；Pearson r 见 JSON）",
+    "effect.heading.validity_before": "1b. 基准之前（{period}）的同一检验，及现在的 ρ",
     "effect.heading.before_after": "2. 前后对比（人均差值，按前后均有数据的客服自助抽样 95% 置信区间）",
     "effect.heading.fairness": "3. 总分公平性（各组与其余差值的自助抽样 95% 置信区间）",
     "effect.heading.raters": "4. 评价者一致性与偏差",
@@ -425,13 +425,13 @@ ZH: dict[str, str] = {
     "review.saturated.suggestion": "把目标值和底线调整到客服的实际水平（中位数 {median}），或更换指标。",
     "review.narrow.message": "{label} 区分度不足{when}：中间一半客服的差距仅为中位数的 {rel}（得分差 {scorespan} 分）",
     "review.narrow.suggestion": "建议改用能拉开差距的指标，或收紧目标值与底线，让真实差异体现在得分上。",
-    "review.wrong_sign.message": "{label} 与客户满意度方向相反：该指标越好的客服，客户满意度反而越低（rho {rho:+.2f}，{agents} 名客服）",
+    "review.wrong_sign.message": "{label} 与客户满意度方向相反：该指标越好的客服，客户满意度反而越低（ρ {rho:+.2f}，{agents} 名客服）",
     "review.wrong_sign.suggestion": "请检查其定义与方向（{better_words}）。若都无误，说明它奖励了客户不认可的做法：降低其权重，或配合质量检查使用。",
-    "review.redundant.message": "{a} 与 {b} 高度重复：{agents} 名客服上 rho {rho:+.2f}",
+    "review.redundant.message": "{a} 与 {b} 高度重复：{agents} 名客服上 ρ {rho:+.2f}",
     "review.redundant.suggestion": "保留其一（{keep}），把另一个的权重交给衡量其他方面的指标。",
-    "review.weak_link.message": "{label} 与客户满意度关系很弱（rho {rho:+.2f}，{agents} 名客服）",
+    "review.weak_link.message": "{label} 与客户满意度关系很弱（ρ {rho:+.2f}，{agents} 名客服）",
     "review.weak_link.suggestion": "若方案出于其他原因（效率、合规）需要它，可以保留；否则把它的权重转给与满意度相关的指标。",
-    "review.reweight.message": "权重未向满意度倾斜：{strong} 与满意度密切相关（rho >= {strong_link:g}），而 {weak}（占总分 {weak_weight:.0%}）关系很弱或方向相反",
+    "review.reweight.message": "权重未向满意度倾斜：{strong} 与满意度密切相关（ρ >= {strong_link:g}），而 {weak}（占总分 {weak_weight:.0%}）关系很弱或方向相反",
     "review.reweight.suggestion": "把部分权重从 {weak} 转向 {strong}，下季度再检查总分与满意度的相关是否提高。",
     "review.contact_type.priority": "紧急和高优先级",
     "review.contact_type.vip": "VIP 客户",
@@ -439,8 +439,8 @@ ZH: dict[str, str] = {
     "review.heading.title": "季度指标复盘",
     "review.heading.findings": "发现",
     "review.heading.none": "未发现问题：所有考核指标都有区分度、没有重复，所有渠道都有指标覆盖。",
-    "review.heading.indicators": "指标（{period}；rho 为与 {sat} 的 Spearman 相关，+ 表示指标越好客户越满意）",
-    "review.heading.redundant": "重复指标对（|rho| > {r:g}）",
+    "review.heading.indicators": "指标（{period}；ρ 为与 {sat} 的 Spearman 相关，+ 表示指标越好客户越满意）",
+    "review.heading.redundant": "重复指标对（|ρ| > {r:g}）",
     "review.heading.channels": "按渠道的覆盖（接待量；各考核指标计入的记录数）",
     "review.heading.types": "按请求类型的覆盖",
     "review.heading.other": "无法按渠道归属的指标（数据来源不含渠道）：{codes}",

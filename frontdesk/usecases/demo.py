@@ -76,6 +76,6 @@ def publish_demo(ws: Workspace, results: dict[str, list[Scorecard]]) -> dict[str
     for label in results:
         kind = parse_period(label).cycle
         if db.cycle_state(label, kind) == "computed":
-            db.transition(label, kind, "in_review", note="demo")
-            db.transition(label, kind, "published", note="demo")
+            db.transition(label, kind, "in_review", note="演示数据：自动送审")
+            db.transition(label, kind, "published", note="演示数据：自动发布")
     return db.create_demo_users(password=DEMO_PASSWORD)

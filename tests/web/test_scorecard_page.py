@@ -54,7 +54,7 @@ def client_of(username: str, language: str = "en") -> Client:
 
 
 def records_in(html: bytes) -> list[str]:
-    return re.findall(r'<th scope="row" class="record">([^<]+)</th>', html.decode())
+    return re.findall(r'<th scope="row" class="record" data-record="([^"]+)">', html.decode())
 
 
 def interactions_in(html: bytes) -> list[str]:

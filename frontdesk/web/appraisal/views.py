@@ -23,7 +23,13 @@ from frontdesk.indicators.catalog import builtin_catalog
 from frontdesk.indicators.periods import parse_period, shift_period
 from frontdesk.web.appraisal import store
 from frontdesk.web.appraisal.development_plan import plan_for
-from frontdesk.web.appraisal.evidence import EvidenceUnavailable, evidence_rows, indicator_evidence
+from frontdesk.web.appraisal.evidence import (
+    EvidenceUnavailable,
+    evidence_columns,
+    evidence_rows,
+    indicator_evidence,
+    transcript_rules,
+)
 from frontdesk.web.appraisal.history import agent_history
 from frontdesk.web.appraisal.indicator_names import IndicatorLabel, indicator_label
 from frontdesk.web.appraisal.lifecycle import ACTIONS, CycleClosed, CycleError, CycleState, allowed_targets
@@ -207,7 +213,8 @@ def evidence(request: HttpRequest, agent_id: str, code: str) -> HttpResponse:
         "result": result,
         "label": indicator_label(code),
         "evidence": found,
-        "rows": evidence_rows(found, zone) if found is not None else [],
+        "rows": evidence_rows(found, zone, indicator, transcript_rules()) if found is not None else [],
+        "columns": evidence_columns(indicator, found.labels) if found is not None else [],
         "zone": zone,
         "base_url": f"{reverse('evidence', args=[agent.pk, code])}?period={record.run.cycle.period}",
     }

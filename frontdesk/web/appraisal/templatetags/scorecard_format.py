@@ -75,6 +75,25 @@ def measure(value: float | None, label: IndicatorLabel | str | None = None) -> s
 
 
 @register.filter
+def duration(seconds: float | None) -> str:
+    """Seconds as people say them: ``4分53秒`` / ``4 min 53 s``, ``1小时2分`` / ``1 h 2 min``,
+    ``38秒`` / ``38 s`` (whole seconds; a dash when None)."""
+    if seconds is None:
+        return "—"
+    total = round(abs(float(seconds)))
+    sign = "-" if float(seconds) < 0 and total else ""
+    h, rest = divmod(total, 3600)
+    m, sec = divmod(rest, 60)
+    if h:
+        text = _("%(h)d h %(m)d min") % {"h": h, "m": m}
+    elif m:
+        text = _("%(m)d min %(s)d s") % {"m": m, "s": sec}
+    else:
+        text = _("%(s)d s") % {"s": sec}
+    return sign + text
+
+
+@register.filter
 def bound(value: float | None, label: IndicatorLabel | str | None = None) -> str:
     """A target or floor with its unit; a dash when the scheme sets none."""
     return "—" if value is None else measure(value, label)
