@@ -228,3 +228,10 @@ def test_the_json_carries_the_explanation_and_the_cycle_state(demo):
     assert sum(i["contribution"] or 0 for i in card["indicators"].values()) + card[
         "bonus_points"
     ] == pytest.approx(card["total"], abs=0.01)
+
+
+def test_the_demo_sign_in_page_names_the_demo_accounts(server):
+    request = urllib.request.Request(server + "/accounts/login/", headers={"Accept-Language": "zh-CN"})
+    page = urllib.request.urlopen(request, timeout=10).read().decode()
+    assert "演示账号" in page and "<code>frontdesk</code>" in page
+    assert all(f"<code>{u}</code>" in page for u in ("director", "lead", "agent"))

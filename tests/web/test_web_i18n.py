@@ -257,3 +257,11 @@ def test_the_server_error_page_is_translated():
         assert "出错了" in render_to_string("500.html")
     with translation.override("en"):
         assert "Something went wrong" in render_to_string("500.html")
+
+
+def test_a_real_workspace_never_shows_demo_accounts_on_the_sign_in_page(client, settings, tmp_path):
+    from frontdesk.usecases.workspace import init_workspace
+
+    settings.WORKSPACE = init_workspace(tmp_path / "real").root
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "演示账号" not in page and "Demo accounts" not in page
