@@ -50,13 +50,13 @@ FLAGS = {
 
 
 def number(value: float | None, digits: int | None = None) -> str:
-    """A number without trailing zeros, to ``digits`` decimals (default: 1 from 10 up, else 2):
-    ``85``, ``78.7``, ``4.25``."""
+    """A number without trailing zeros, to ``digits`` decimals (default: 1 from 10 up, else 2),
+    grouped by thousands from 10,000: ``85``, ``78.7``, ``4.25``, ``195,849``."""
     if value is None:
         return "—"
     if digits is None:
         digits = 1 if abs(value) >= 10 else 2
-    text = f"{value:.{digits}f}"
+    text = f"{value:,.{digits}f}" if abs(value) >= 10_000 else f"{value:.{digits}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
@@ -68,6 +68,8 @@ def measure(value: float | None, label: IndicatorLabel | str | None = None) -> s
     if value is None:
         return _("not available")
     unit = label.unit if isinstance(label, IndicatorLabel) else (label or "")
+    if unit.strip().lower() == "nps":  # a Net Promoter Score is a whole number from -100 to +100
+        return f"{round(value):+d}" if round(value) else "0"
     shown, suffix = number(value), str(UNITS.get(unit.strip().lower(), ""))
     if not suffix:
         return shown
@@ -91,6 +93,12 @@ def duration(seconds: float | None) -> str:
     else:
         text = _("%(s)d s") % {"s": sec}
     return sign + text
+
+
+@register.filter
+def count(value: int | float | None) -> str:
+    """A count of records or people, grouped by thousands (``17,059``); a dash when None."""
+    return "—" if value is None else f"{int(value):,}"
 
 
 @register.filter
