@@ -215,9 +215,17 @@ def test_lead_sees_the_team_ranking(demo, server, browser):
 
 
 def test_the_json_carries_the_explanation_and_the_cycle_state(demo):
-    ws, _ = demo
+    ws, result = demo
     out = latest_scorecards(ws)
-    assert out["state"] == "published"  # the demo publishes what it computed
+    # The latest month stays in review, the appeal window, so the demo can show appeals; the
+    # months before it and the quarter are published.
+    assert out["state"] == "in_review"
+    assert "2026-09 is in review: agents may appeal it" in result.stdout
+    for period in ("2026-07", "2026-08", "2026-Q3"):
+        earlier = json.loads(
+            run("scorecards", "--workspace", str(ws), "--period", period, "--format", "json").stdout
+        )
+        assert earlier["state"] == "published", period
     card = out["scorecards"][0]
     assert {"rank_site", "bonus_points", "capped_by", "process_share", "outcome_share"} <= set(card)
     assert card["process_share"] + card["outcome_share"] == pytest.approx(1.0)

@@ -109,6 +109,8 @@ def demo(
     cards = results[latest]
     codes = list(cards[0].indicators) if cards else []
     print_table(cards, codes, f"Top of the ranking, {latest}", limit=10)
+    if who.get("in_review"):
+        click.echo(f"{who['in_review']} is in review: agents may appeal it (the other cycles are published)")
     click.echo(f"workspace: {root}")
     click.echo(
         f"logins (password '{demo_case.DEMO_PASSWORD}'): director (whole organisation), "

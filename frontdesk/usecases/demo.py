@@ -70,12 +70,17 @@ def demo_workspace(root: Path) -> Workspace:
 
 
 def publish_demo(ws: Workspace, results: dict[str, list[Scorecard]]) -> dict[str, Any]:
-    """A demo shows finished results: each computed cycle goes through review to published; then
-    the demo logins are made. Returns who they are (team and agent of the lead and agent)."""
+    """A demo shows finished results and an open appeal window: each computed cycle goes through
+    review to published, except the latest month, which stays in review so agents can appeal it
+    (DESIGN: in review is the appeal window). Then the demo logins are made. Returns who they are
+    (team and agent of the lead and agent) and ``in_review``, the month left open."""
     db = open_database(ws)
+    months = [label for label in results if parse_period(label).kind == "month"]
+    open_month = months[-1] if months else None
     for label in results:
         kind = parse_period(label).cycle
         if db.cycle_state(label, kind) == "computed":
             db.transition(label, kind, "in_review", note="演示数据：自动送审")
-            db.transition(label, kind, "published", note="演示数据：自动发布")
-    return db.create_demo_users(password=DEMO_PASSWORD)
+            if label != open_month:
+                db.transition(label, kind, "published", note="演示数据：自动发布")
+    return {**db.create_demo_users(password=DEMO_PASSWORD), "in_review": open_month}
