@@ -194,3 +194,22 @@ def publish_scheme(ws: Workspace, text: str, by: str, note: str = "") -> Publish
     except OSError as e:
         raise InputError(f"{path}: cannot publish the scheme: {e}") from None
     return Published(new.version_id, None if old is None else old.version_id, path, archived)
+
+
+def scheme_of_version(ws: Workspace, version_id: str) -> Scheme | None:
+    """The scheme whose version id is ``version_id``: the one in force, or one kept in
+    ``schemes/history/`` when it was replaced by ``publish_scheme``; None when neither is it."""
+    candidates = [ws.scheme_path()]
+    history = ws.scheme_path().parent / HISTORY
+    candidates.append(history / (version_id.replace(":", "-").replace("+", "_") + ".yaml"))
+    for path in candidates:
+        if not path.exists():
+            continue
+        try:
+            found = load_scheme(path)
+        except SchemeError:
+            continue
+        if found.version_id == version_id:
+            return found
+    default = load_scheme()
+    return default if default.version_id == version_id else None

@@ -4,8 +4,9 @@ Rule: the indicator's new score comes from the same curve the engine used, with 
 on the result (``linear_score(value, target, floor, cap)``; steps and percentile through the
 engine's ``step_score`` / ``percentile_score``), rounded to 2 decimals like the engine. The
 scorecard's new total is recomputed from the stored rows: Σ weight × score over the scored
-indicators, plus the stored bonus points, rounded to 2 decimals. Weights, grades and ranks are
-not changed: an appeal corrects one agent's number, it does not reshuffle anyone else.
+indicators, plus the stored bonus points, rounded to 2 decimals. Weights are not changed; the
+grade and the run's ranks then follow the new total (``reranking``), so a scorecard never
+contradicts itself.
 """
 
 from __future__ import annotations

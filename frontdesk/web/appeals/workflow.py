@@ -32,6 +32,7 @@ from frontdesk.web.appeals.models import (
     AuditAction,
     AuditEntry,
 )
+from frontdesk.web.appeals.reranking import rerank
 from frontdesk.web.appeals.rescoring import RescoreError, StoredResult, rescore, total_of
 from frontdesk.web.appeals.window import deadline_of
 from frontdesk.web.appraisal.lifecycle import CycleClosed, CycleError, CycleState, closed_message
@@ -227,6 +228,7 @@ class _Adjustments:
         scorecards = list({s.pk: s for _, s, *_ in self._written}.values())
         IndicatorRecord.objects.bulk_update(indicators, ["value", "score", "explanation"])
         ScorecardRecord.objects.bulk_update(scorecards, ["total"])
+        rerank({s.run_id for s in scorecards}, scorecards)  # grade and ranks follow the new totals
         adjustments = Adjustment.objects.bulk_create([a for _, _, a, _ in self._written])
         for adjustment, (*_, entry) in zip(adjustments, self._written, strict=True):
             entry.after["adjustment"] = adjustment.pk
