@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,3 +69,33 @@ def run_frontdesk(*args: str, check: bool = True) -> subprocess.CompletedProcess
     if check and result.returncode != 0:
         raise AssertionError(f"frontdesk {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
     return result
+
+
+@contextlib.contextmanager
+def served(workspace: Path) -> Iterator[str]:
+    """``frontdesk serve`` on ``workspace`` in a subprocess, as a user starts it (on a free port,
+    without the test process's Django settings); yields its URL once the sign-in page answers."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "frontdesk", "serve", "--workspace", str(workspace), "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(url + "/accounts/login/", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise AssertionError(proc.stdout.read().decode()) from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

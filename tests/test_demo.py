@@ -8,18 +8,14 @@ generator's hidden truth and a ``frontdesk serve`` process driven by Chromium.
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
 import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import run_frontdesk
+from conftest import run_frontdesk, served
 from scipy.stats import spearmanr
 
 from frontdesk.scoring.scheme import load_scheme
@@ -121,37 +117,11 @@ def test_the_demo_refuses_a_real_workspace(tmp_path):
 # --- the served demo in a real browser -------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(demo) -> Iterator[str]:
     ws, _ = demo
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "frontdesk", "serve", "--workspace", str(ws), "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/accounts/login/", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise AssertionError(proc.stdout.read().decode()) from None
-                time.sleep(0.2)
+    with served(ws) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def sign_in(browser, url: str, username: str, locale: str = "zh-CN"):

@@ -9,18 +9,12 @@ serve``)."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import run_frontdesk
+from conftest import run_frontdesk, served
 
 pytestmark = pytest.mark.browser
 
@@ -58,36 +52,12 @@ WIDE = """() => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     ws: Path = tmp_path_factory.mktemp("readable") / "ws"
     run_frontdesk("demo", "--no-serve", "--workspace", str(ws), "--agents", "20", "--start", "2026-07")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "frontdesk", "serve", "--workspace", str(ws), "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(url + "/accounts/login/", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise AssertionError(proc.stdout.read().decode()) from None
-                time.sleep(0.2)
+    with served(ws) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def problems_of(page, url: str, chinese: bool, errors: list[str]) -> list[str]:

@@ -175,7 +175,7 @@ def publish_scheme(ws: Workspace, text: str, by: str, note: str = "") -> Publish
         history.mkdir(parents=True, exist_ok=True)
         if path.exists():
             label = old.version_id if old is not None else f"unreadable-{datetime.now(UTC):%Y%m%dT%H%M%S}"
-            archived = history / (label.replace(":", "-").replace("+", "_") + ".yaml")
+            archived = archived_path(ws, label)
             if not archived.exists():
                 archived.write_bytes(path.read_bytes())
         tmp = path.with_name(f".{path.name}.publishing")
@@ -196,12 +196,16 @@ def publish_scheme(ws: Workspace, text: str, by: str, note: str = "") -> Publish
     return Published(new.version_id, None if old is None else old.version_id, path, archived)
 
 
-def scheme_of_version(ws: Workspace, version_id: str) -> Scheme | None:
-    """The scheme whose version id is ``version_id``: the one in force, or one kept in
-    ``schemes/history/`` when it was replaced by ``publish_scheme``; None when neither is it."""
-    candidates = [ws.scheme_path()]
-    history = ws.scheme_path().parent / HISTORY
-    candidates.append(history / (version_id.replace(":", "-").replace("+", "_") + ".yaml"))
+def archived_path(ws: Workspace, version_id: str) -> Path:
+    """Where ``publish_scheme`` keeps the replaced version ``version_id``."""
+    return ws.scheme_path().parent / HISTORY / (version_id.replace(":", "-").replace("+", "_") + ".yaml")
+
+
+def scheme_of_version(ws: Workspace | None, version_id: str) -> Scheme | None:
+    """The scheme whose version id is ``version_id``: the workspace's in force, or one kept in
+    ``schemes/history/`` when it was replaced by ``publish_scheme``, or the built-in default; None
+    when none of them is it."""
+    candidates = [] if ws is None else [ws.scheme_path(), archived_path(ws, version_id)]
     for path in candidates:
         if not path.exists():
             continue

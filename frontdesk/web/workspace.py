@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -13,3 +14,17 @@ def workspace_root() -> Path | None:
     event store say so)."""
     root = getattr(settings, "WORKSPACE", None)
     return Path(root) if root is not None else None
+
+
+def served_workspace() -> Any | None:
+    """The served workspace opened (a ``usecases.workspace.Workspace``), or None without one or
+    when its settings cannot be read."""
+    from frontdesk.usecases.workspace import WorkspaceError, open_workspace
+
+    root = workspace_root()
+    if root is None:
+        return None
+    try:
+        return open_workspace(root)
+    except WorkspaceError:
+        return None

@@ -37,16 +37,21 @@ def worst(in_review):  # noqa: F811
 LOGINS = {"A001": "agent", "A002": "agent2", "A004": "agent4"}  # the agents with a login
 
 
-def test_an_accepted_appeal_regrades_and_reranks(worst):
-    others_before = {c.agent_id: (c.total, c.grade) for c in cards() if c.agent_id != worst.agent_id}
+def accept_full_csat(card: ScorecardRecord) -> ScorecardRecord:
+    """The agent of ``card`` appeals its CSAT, the director accepts 100; the scorecard after it."""
     appeal = workflow.file_appeal(
-        user(LOGINS[worst.agent_id]),
-        worst.indicators.get(code="csat"),
-        reason="Ratings of another agent's contacts.",
+        user(LOGINS[card.agent_id]),
+        card.indicators.get(code="csat"),
+        reason="Wrong agent.",
         proposed_value=100.0,
     )
     workflow.decide_appeal(user("director"), appeal, "accepted", comment="Checked.")
-    after = scorecard(worst.agent_id)
+    return scorecard(card.agent_id)
+
+
+def test_an_accepted_appeal_regrades_and_reranks(worst):
+    others_before = {c.agent_id: (c.total, c.grade) for c in cards() if c.agent_id != worst.agent_id}
+    after = accept_full_csat(worst)
     assert after.total > worst.total
     assert after.grade == load_scheme().grade_for(after.total)
     assert after.rank_org < worst.rank_org or after.total <= min(t for t, _ in others_before.values())
@@ -56,31 +61,22 @@ def test_an_accepted_appeal_regrades_and_reranks(worst):
 
 
 def test_a_capped_grade_stays_capped(worst):
-    ScorecardRecord.objects.filter(pk=worst.pk).update(
-        explanation={**worst.explanation, "capped_by": "qa_critical_failures > 0: grade at most C"}
+    best = max((c for c in cards() if c.agent_id in LOGINS), key=lambda c: c.total)
+    ScorecardRecord.objects.filter(pk=best.pk).update(
+        explanation={**best.explanation, "capped_by": "qa_critical_failures > 0: grade at most C"}
     )
-    appeal = workflow.file_appeal(
-        user(LOGINS[worst.agent_id]),
-        worst.indicators.get(code="csat"),
-        reason="Wrong agent.",
-        proposed_value=100.0,
-    )
-    workflow.decide_appeal(user("director"), appeal, "accepted", comment="Checked.")
-    after = scorecard(worst.agent_id)
+    best.refresh_from_db()
+    after = accept_full_csat(best)
     ladder = load_scheme()
-    assert ladder.grade_rank(after.grade) >= ladder.grade_rank("C")
+    assert ladder.grade_rank(ladder.grade_for(after.total)) < ladder.grade_rank("C")  # better than C uncapped
+    assert after.grade == "C"
     assert_ranks_follow_totals()
 
 
 def test_a_grade_stays_as_computed_when_the_runs_scheme_cannot_be_read(in_review):  # noqa: F811
     ScorecardRun.objects.filter(cycle__period=PERIOD).update(scheme_version="gone:1+00000000")
     low = min((c for c in cards() if c.agent_id in LOGINS), key=lambda c: c.total)
-    appeal = workflow.file_appeal(
-        user(LOGINS[low.agent_id]),
-        low.indicators.get(code="csat"),
-        reason="Wrong agent.",
-        proposed_value=100.0,
-    )
-    workflow.decide_appeal(user("director"), appeal, "accepted", comment="Checked.")
-    assert scorecard(low.agent_id).grade == low.grade
+    after = accept_full_csat(low)
+    assert load_scheme().grade_for(after.total) != low.grade  # a readable scheme would regrade it
+    assert after.grade == low.grade
     assert_ranks_follow_totals()

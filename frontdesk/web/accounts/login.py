@@ -3,25 +3,17 @@ README to get in. A real workspace never shows them (``frontdesk init`` makes no
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import views as auth_views
 
-from frontdesk.web.workspace import workspace_root
+from frontdesk.web.workspace import served_workspace
 
 
 def is_demo_workspace() -> bool:
     """Whether the served workspace is a demo one (``frontdesk demo``); False when unreadable."""
-    from frontdesk.usecases.workspace import WorkspaceError, open_workspace
-
-    root = workspace_root()
-    if root is None:
-        return False
-    try:
-        return open_workspace(Path(root)).is_demo
-    except WorkspaceError:
-        return False
+    ws = served_workspace()
+    return ws is not None and ws.is_demo
 
 
 class LoginView(auth_views.LoginView):

@@ -21,27 +21,15 @@ from collections.abc import Iterable
 from frontdesk.scoring.scheme import Scheme
 from frontdesk.scoring.scores import rank
 from frontdesk.web.appraisal.models import ScorecardRecord, ScorecardRun
-from frontdesk.web.workspace import workspace_root
+from frontdesk.web.workspace import served_workspace
 
 _CAP = re.compile(r"grade at most (?P<grade>\S+)$")
 
 
 def _scheme_of(version_id: str) -> Scheme | None:
-    from pathlib import Path
-
     from frontdesk.usecases.calibration import scheme_of_version
-    from frontdesk.usecases.workspace import WorkspaceError, open_workspace
 
-    root = workspace_root()
-    if root is None:
-        from frontdesk.scoring.scheme import load_scheme
-
-        default = load_scheme()
-        return default if default.version_id == version_id else None
-    try:
-        return scheme_of_version(open_workspace(Path(root)), version_id)
-    except WorkspaceError:
-        return None
+    return scheme_of_version(served_workspace(), version_id)
 
 
 def regrade(card: ScorecardRecord, scheme: Scheme | None) -> None:

@@ -18,7 +18,6 @@ Rules:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -34,7 +33,7 @@ from frontdesk.indicators.catalog import builtin_catalog
 from frontdesk.scoring.calibration import CALIBRATED, MIN_AGENTS, TOO_FEW_AGENTS, Calibration
 from frontdesk.usecases.errors import InputError
 from frontdesk.web.permissions import may_change_scheme
-from frontdesk.web.workspace import workspace_root
+from frontdesk.web.workspace import served_workspace
 
 DEFAULT_TARGET_PCT, DEFAULT_FLOOR_PCT = 75.0, 10.0
 LOWEST_SHARE_HINT = 0.2  # above this share in the lowest grade, the page suggests gentler percentiles
@@ -94,18 +93,6 @@ def _percent(request: HttpRequest, key: str, default: float) -> float:
         return default  # the use case names a value out of range; a non-number falls back
 
 
-def _workspace():
-    from frontdesk.usecases.workspace import WorkspaceError, open_workspace
-
-    root = workspace_root()
-    if root is None:
-        return None
-    try:
-        return open_workspace(Path(root))
-    except WorkspaceError:
-        return None
-
-
 def _period_choices(ws) -> list[str]:
     from frontdesk.usecases.scorecards import periods_with_data, whole_periods
 
@@ -120,7 +107,7 @@ def calibrate_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("only administrators and HR / directors calibrate the scheme")
     from frontdesk.usecases.calibration import calibrate_scheme, publish_scheme
 
-    ws = _workspace()
+    ws = served_workspace()
     context: dict = {"workspace": ws is not None}
     if ws is None:
         return render(request, "appraisal/calibrate.html", context)

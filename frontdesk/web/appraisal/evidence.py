@@ -198,12 +198,16 @@ def transcript_rules() -> TranscriptRules | None:
 
 
 def evidence_rows(
-    found: Evidence, zone: ZoneInfo, indicator: Indicator | None = None, rules: TranscriptRules | None = None
+    found: Evidence,
+    zone: ZoneInfo,
+    indicator: Indicator | None = None,
+    rules: TranscriptRules | None = None,
+    columns: list[EvidenceColumn] | None = None,
 ) -> list[EvidenceRowView]:
     """``found``'s rows for a page: times in ``zone``, values in words and units
     (``evidence_columns``), record keys readable (``record_label``); an item of an automatic
     transcript review (I-P1, I-P3) names its interaction, for a link to the transcript."""
-    columns = evidence_columns(indicator, found.labels)
+    columns = columns if columns is not None else evidence_columns(indicator, found.labels)
     return [
         EvidenceRowView(
             record=r.record,

@@ -207,14 +207,17 @@ def evidence(request: HttpRequest, agent_id: str, code: str) -> HttpResponse:
     except EvidenceUnavailable:
         found = None
     zone = zone_of_team(record.team)
+    columns = evidence_columns(indicator, found.labels) if found is not None else []
     context = {
         "agent": agent,
         "record": record,
         "result": result,
         "label": indicator_label(code),
         "evidence": found,
-        "rows": evidence_rows(found, zone, indicator, transcript_rules()) if found is not None else [],
-        "columns": evidence_columns(indicator, found.labels) if found is not None else [],
+        "rows": evidence_rows(found, zone, indicator, transcript_rules(), columns)
+        if found is not None
+        else [],
+        "columns": columns,
         "zone": zone,
         "base_url": f"{reverse('evidence', args=[agent.pk, code])}?period={record.run.cycle.period}",
     }
